@@ -1,0 +1,78 @@
+# The Berth backend, built with the Maven Wrapper and run from its Quarkus jar with
+# the stack's settings. Sourced by dev/stack.
+
+BACKEND_JAR="$BERTH_ROOT/backend/target/quarkus-app/quarkus-run.jar"
+BACKEND_KUBECONFIG="$BERTH_STATE/backend.kubeconfig"
+BERTH_URL="http://localhost:$PORT_BACKEND"
+
+backend_build() {
+  local stale=0
+  if [[ ! -f "$BACKEND_JAR" ]]; then
+    stale=1
+  elif [[ -n "$(find "$BERTH_ROOT/pom.xml" "$BERTH_ROOT/backend/pom.xml" "$BERTH_ROOT/backend/src/main" \
+    "$BERTH_ROOT/frontend" "$BERTH_ROOT/db/migrations" -newer "$BACKEND_JAR" -type f -not -path '*/target/*' -print -quit)" ]]; then
+    stale=1
+  fi
+  ((stale)) || return 0
+  log "building the backend (./mvnw package -DskipTests)"
+  (cd "$BERTH_ROOT" && ./mvnw -q -B package -DskipTests -pl backend -am) >"$LOGS/backend-build.log" 2>&1 ||
+    { tail -n 30 "$LOGS/backend-build.log" >&2; fail "building the backend failed (see $LOGS/backend-build.log). Fix the error above, then run dev/up again"; }
+}
+
+# The backend talks to Kubernetes as its own ServiceAccount (RBAC in deploy/cluster),
+# never as the admin; the token is re-issued on every start.
+backend_kubeconfig() {
+  local token
+  token="$("$KUBE_BIN/kubectl" --kubeconfig "$ADMIN_KUBECONFIG" -n berth-system create token berth-backend --duration "$SA_MAX_TOKEN_EXPIRATION")" ||
+    fail "could not issue a token for berth-system/berth-backend (is deploy/cluster applied?)"
+  (umask 077 && cat >"$BACKEND_KUBECONFIG" <<KC
+apiVersion: v1
+kind: Config
+clusters:
+- name: berth-dev
+  cluster:
+    server: https://127.0.0.1:$PORT_APISERVER
+    certificate-authority-data: $(base64 -w0 "$PKI/ca.crt")
+users:
+- name: berth-backend
+  user:
+    token: $token
+contexts:
+- name: berth-dev
+  context:
+    cluster: berth-dev
+    user: berth-backend
+current-context: berth-dev
+KC
+  )
+}
+
+backend_ready() { curl -sf "$BERTH_URL/q/health/ready" >/dev/null; }
+
+# The settings the backend needs to reach this stack, as Quarkus environment
+# variables; the test suite reads the same values from stack.env.
+backend_env() {
+  cat <<ENV
+QUARKUS_HTTP_PORT=$PORT_BACKEND
+QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:$PORT_POSTGRES/$PG_APP_DB
+QUARKUS_DATASOURCE_USERNAME=$PG_APP_USER
+QUARKUS_DATASOURCE_PASSWORD=$(secret postgres-berth)
+QUARKUS_OIDC_AUTH_SERVER_URL=$KEYCLOAK_URL/realms/$BERTH_KEYCLOAK_REALM
+QUARKUS_OIDC_CREDENTIALS_SECRET=$(secret oidc-client)
+BERTH_CLUSTER_KUBECONFIG=$BACKEND_KUBECONFIG
+BERTH_CLUSTER_API_URL=https://127.0.0.1:$PORT_APISERVER
+ENV
+}
+
+backend_up() {
+  is_running backend && return 0
+  require_free_port "$PORT_BACKEND" "the Berth backend"
+  backend_build
+  local envs=()
+  mapfile -t envs < <(backend_env)
+  spawn backend env "${envs[@]}" java -jar "$BACKEND_JAR"
+  started+=(backend)
+  wait_until backend 120 backend_ready
+}
+
+backend_down() { stop_component backend; }
