@@ -38,7 +38,7 @@ fail_build() {
 mkdir -p "$work/k8s"
 cd "$work/k8s"
 go mod init berth.local/k8s-build >/dev/null 2>&1
-gomod_file="$(go mod download -json "k8s.io/kubernetes@$K8S_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')"
+gomod_file="$(go mod download -json "k8s.io/kubernetes@$K8S_VERSION" 2>/dev/null | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p' || true)"
 [[ -f "$gomod_file" ]] || fail "could not download k8s.io/kubernetes@$K8S_VERSION from the Go module proxy; check network access to $(go env GOPROXY)"
 go mod edit -require="k8s.io/kubernetes@$K8S_VERSION"
 mapfile -t staging < <(sed -n 's#^[[:space:]]*\(k8s\.io/[a-z0-9-]*\) => \./staging/.*#\1#p' "$gomod_file")

@@ -82,7 +82,7 @@ postgres_up() {
     pwfile="$(mktemp)"
     secret postgres-admin >"$pwfile"
     chmod 644 "$pwfile"
-    as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U "$PG_SUPERUSER" --pwfile="$pwfile" -A scram-sha-256 -E UTF8 \
+    as_pg "$PG_BIN/initdb" -D "$(readlink -f "$PG_DATA")" -U "$PG_SUPERUSER" --pwfile="$pwfile" -A scram-sha-256 -E UTF8 \
       --locale=C.UTF-8 >>"$LOGS/postgres-init.log" 2>&1 ||
       { rm -f "$pwfile"; fail "initdb failed (see $LOGS/postgres-init.log)"; }
     rm -f "$pwfile"
@@ -91,7 +91,7 @@ postgres_up() {
   # `dev/down` stops it by that PID.
   local prefix=()
   [[ $EUID -eq 0 ]] && prefix=(runuser -u postgres --)
-  spawn postgres "${prefix[@]}" "$PG_BIN/postgres" -D "$PG_DATA" -p "$PORT_POSTGRES" -c listen_addresses=127.0.0.1 \
+  spawn postgres "${prefix[@]}" "$PG_BIN/postgres" -D "$(readlink -f "$PG_DATA")" -p "$PORT_POSTGRES" -c listen_addresses=127.0.0.1 \
     -c unix_socket_directories= -c shared_buffers=256MB -c max_connections=200 -c timezone=UTC \
     -c max_wal_size=2GB -c log_min_messages=warning
   started+=(postgres)
@@ -103,7 +103,7 @@ postgres_up() {
 postgres_down() {
   # A fast shutdown: SIGTERM alone would wait for every client to disconnect.
   if is_running postgres; then
-    as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" stop -m fast -w >/dev/null 2>&1 || true
+    as_pg "$PG_BIN/pg_ctl" -D "$(readlink -f "$PG_DATA")" stop -m fast -w >/dev/null 2>&1 || true
   fi
   stop_component postgres
 }

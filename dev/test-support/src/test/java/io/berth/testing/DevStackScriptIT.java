@@ -1,0 +1,134 @@
+package io.berth.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bad input to the stack scripts: each failure names its cause and its fix, and leaves nothing running. Each case uses
+ * its own state directory and port range, so it never touches a developer's or the test suite's stack.
+ */
+class DevStackScriptIT {
+
+    private static final int OFFSET = 20000;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aPortInUseStopsBeforeAnythingStartsAndNamesThePortAndTheFix() throws Exception {
+        int keycloakPort = 18080 + OFFSET;
+        try (ServerSocket squatter = new ServerSocket(keycloakPort, 1, InetAddress.getLoopbackAddress())) {
+            Result r = stack(Map.of(), "up", "--no-backend");
+
+            assertThat(r.exit).isNotZero();
+            assertThat(r.output).contains("port " + keycloakPort + ", needed for Keycloak, is already in use")
+                    .contains("Fix: stop that process, or run with BERTH_PORT_OFFSET");
+        }
+        assertNothingRunning();
+    }
+
+    @Test
+    void aMissingToolIsNamedWithHowToInstallIt() throws Exception {
+        // A PATH holding every tool of /usr/bin and /bin but Go, and an empty binary cache, so a build is needed.
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        for (String dir : List.of("/usr/bin", "/bin", "/usr/sbin")) {
+            try (Stream<Path> tools = Files.list(Path.of(dir))) {
+                for (Path tool : (Iterable<Path>) tools::iterator) {
+                    Path link = bin.resolve(tool.getFileName());
+                    if (!tool.getFileName().toString().equals("go")
+                            && !Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        Files.createSymbolicLink(link, tool);
+                    }
+                }
+            }
+        }
+        Result r = stack(Map.of("PATH", bin.toString(), "BERTH_CACHE", tmp.resolve("cache").toString()), "up",
+                "--no-backend");
+
+        assertThat(r.exit).isNotZero();
+        assertThat(r.output).contains("required tool 'go' not found. Fix: install Go");
+        assertNothingRunning();
+    }
+
+    @Test
+    void aFailedGoBuildSaysWhatFailedAndHowToFixIt() throws Exception {
+        Result r = stack(Map.of("BERTH_CACHE", tmp.resolve("cache").toString(), "BERTH_K8S_VERSION", "v1.99.0"), "up",
+                "--no-backend");
+
+        assertThat(r.exit).isNotZero();
+        assertThat(r.output).contains("could not download k8s.io/kubernetes@v1.99.0 from the Go module proxy")
+                .contains("building the Kubernetes control plane failed");
+        assertNothingRunning();
+    }
+
+    @Test
+    void aFailureAfterSomePartsStartedStopsThemAgain() throws Exception {
+        // The control plane and PostgreSQL start; Keycloak cannot be fetched. Nothing may stay up.
+        Result r = stack(Map.of("BERTH_KEYCLOAK_VERSION", "0.0.0-missing"), "up", "--no-backend");
+
+        assertThat(r.exit).isNotZero();
+        assertThat(r.output).contains("Kubernetes control plane ready").contains("PostgreSQL ready")
+                .contains("downloading org.keycloak:keycloak-quarkus-dist:0.0.0-missing failed")
+                .contains("stopping what this run started: etcd kube-apiserver kube-controller-manager postgres");
+        assertNothingRunning();
+    }
+
+    /** PostgreSQL data kept outside a state directory the postgres user cannot enter (see dev/lib/postgres.sh). */
+    @AfterEach
+    void removeRelocatedDatabase() throws IOException {
+        Path link = tmp.resolve("state/postgres");
+        if (Files.isSymbolicLink(link)) {
+            Path cluster = Files.readSymbolicLink(link).getParent();
+            try (Stream<Path> files = Files.walk(cluster)) {
+                files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    private void assertNothingRunning() throws Exception {
+        Result status = stack(Map.of(), "status");
+        assertThat(status.output).doesNotContain("running");
+        Path pids = tmp.resolve("state/pids");
+        if (Files.isDirectory(pids)) {
+            try (Stream<Path> files = Files.list(pids)) {
+                assertThat(files).as("recorded PIDs").isEmpty();
+            }
+        }
+    }
+
+    private record Result(int exit, String output) {
+    }
+
+    private Result stack(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(RealStack.root().resolve("dev/stack").toString()));
+        command.addAll(List.of(args));
+        Path out = tmp.resolve("out-" + System.nanoTime());
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().put("BERTH_STATE", tmp.resolve("state").toString());
+        pb.environment().put("BERTH_PORT_OFFSET", String.valueOf(OFFSET));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("dev/stack " + String.join(" ", args) + " hung");
+        }
+        return new Result(p.exitValue(), Files.readString(out));
+    }
+}
