@@ -38,6 +38,9 @@ public class Account extends PanacheEntityBase {
     @Column(nullable = false)
     public Status status = Status.active;
 
+    @Column(name = "plan_id", nullable = false)
+    public String planId = "free";
+
     @Column(name = "created_at", nullable = false, insertable = false, updatable = false)
     public OffsetDateTime createdAt;
 

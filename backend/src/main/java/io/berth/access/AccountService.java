@@ -2,6 +2,7 @@ package io.berth.access;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Objects;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,36 +11,57 @@ import jakarta.transaction.Transactional;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
-/** Keeps one account per identity, created on its first authenticated request. */
+import io.berth.cluster.ReconcileRequests;
+import io.berth.workspace.WorkspaceService;
+
+/**
+ * Keeps one account per identity. The first authenticated request of an identity creates its account, its personal
+ * workspace and a request to provision its Kubernetes identity, all in one transaction.
+ */
 @ApplicationScoped
 public class AccountService {
 
     private final EntityManager em;
+    private final WorkspaceService workspaces;
+    private final ReconcileRequests reconcile;
 
-    AccountService(EntityManager em) {
+    AccountService(EntityManager em, WorkspaceService workspaces, ReconcileRequests reconcile) {
         this.em = em;
+        this.workspaces = workspaces;
+        this.reconcile = reconcile;
     }
 
-    /**
-     * The caller's account, created if this is their first request. Concurrent first requests of one identity
-     * converge on one row (the insert does nothing on conflict).
-     */
     @Transactional
     public Account ensure(JsonWebToken token) {
         String subject = token.getSubject();
         String username = firstNonBlank(token.getClaim("preferred_username"), subject);
         String email = token.getClaim("email");
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        em.createNativeQuery("""
+        Account existing = Account.findBySubject(subject).orElse(null);
+        if (existing != null) {
+            if (!Objects.equals(existing.username, username) || !Objects.equals(existing.email, email)) {
+                existing.username = username;
+                existing.email = email;
+                existing.updatedAt = now();
+            }
+            return existing;
+        }
+        // Concurrent first requests of one identity: the loser's insert waits for the winner and does nothing.
+        int inserted = em.createNativeQuery("""
                 INSERT INTO account (id, subject, username, email, status, updated_at)
                 VALUES (?1, ?2, ?3, ?4, 'active', ?5)
-                ON CONFLICT (subject) DO UPDATE SET username = excluded.username, email = excluded.email,
-                    updated_at = excluded.updated_at
-                WHERE account.username IS DISTINCT FROM excluded.username
-                   OR account.email IS DISTINCT FROM excluded.email
+                ON CONFLICT (subject) DO NOTHING
                 """).setParameter(1, UUID.randomUUID()).setParameter(2, subject).setParameter(3, username)
-                .setParameter(4, email).setParameter(5, now).executeUpdate();
-        return Account.findBySubject(subject).orElseThrow();
+                .setParameter(4, email).setParameter(5, now()).executeUpdate();
+        Account account = Account.findBySubject(subject).orElseThrow();
+        if (inserted == 1) {
+            workspaces.createPersonal(account);
+            reconcile.account(account.id);
+        }
+        return account;
+    }
+
+    private static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC);
     }
 
     private static String firstNonBlank(String a, String b) {

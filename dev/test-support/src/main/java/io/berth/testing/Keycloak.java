@@ -42,6 +42,52 @@ public final class Keycloak {
         }
     }
 
+    /** A new user of the realm, as self-registration would make it (default roles), with a verified e-mail. */
+    public static TestUser createUser(String username) {
+        String email = username + "@example.test";
+        String password = "pw-" + username + "-" + Long.toHexString(System.nanoTime());
+        String body = "{\"username\":\"" + username + "\",\"email\":\"" + email + "\",\"enabled\":true,"
+                + "\"emailVerified\":true,\"firstName\":\"Test\",\"lastName\":\"User\","
+                + "\"credentials\":[{\"type\":\"password\",\"value\":\"" + password + "\",\"temporary\":false}]}";
+        String url = RealStack.get("KEYCLOAK_URL") + "/admin/realms/" + RealStack.get("KEYCLOAK_REALM") + "/users";
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                    .header("Authorization", "Bearer " + masterAdminToken())
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 201) {
+                throw new IllegalStateException("creating user " + username + " failed: " + response.statusCode()
+                        + " " + response.body());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return new TestUser(username, email, password);
+    }
+
+    public record TestUser(String username, String email, String password) {
+        public String token() {
+            return accessToken(username, password);
+        }
+    }
+
+    private static String masterAdminToken() throws IOException, InterruptedException {
+        String url = RealStack.get("KEYCLOAK_URL") + "/realms/master/protocol/openid-connect/token";
+        String form = "grant_type=password&client_id=admin-cli&username=" + enc(RealStack.get("KEYCLOAK_ADMIN_USER"))
+                + "&password=" + enc(RealStack.get("KEYCLOAK_ADMIN_PASSWORD"));
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        Matcher m = ACCESS_TOKEN.matcher(response.body());
+        if (!m.find()) {
+            throw new IllegalStateException("no master admin token: " + response.body());
+        }
+        return m.group(1);
+    }
+
     public static String demoUserToken() {
         return accessToken(RealStack.get("DEMO_USER"), RealStack.get("DEMO_PASSWORD"));
     }

@@ -20,7 +20,9 @@ public class RealStackResource implements QuarkusTestResourceLifecycleManager {
                 "quarkus.datasource.password", env.get("DATABASE_PASSWORD"),
                 "quarkus.oidc.auth-server-url", env.get("KEYCLOAK_URL") + "/realms/" + env.get("KEYCLOAK_REALM"),
                 "quarkus.oidc.credentials.secret", env.get("OIDC_CLIENT_SECRET"),
-                "berth.cluster.kubeconfig", env.get("BACKEND_KUBECONFIG"));
+                "berth.cluster.kubeconfig", env.get("BACKEND_KUBECONFIG"),
+                "berth.kubeconfig.server", env.get("KUBE_API_URL"),
+                "berth.kubeconfig.ca-file", env.get("KUBE_CA_FILE"));
     }
 
     @Override

@@ -1,0 +1,175 @@
+package io.berth.cluster;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.berth.plan.Plan;
+import io.berth.workspace.Workspace;
+import io.berth.workspace.WorkspaceRole;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LimitRange;
+import io.fabric8.kubernetes.api.model.LimitRangeBuilder;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
+import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+
+/**
+ * The Kubernetes objects that make a workspace, as pure functions of its database state. Everything Berth manages
+ * inside a workspace carries {@value #MANAGED} so the admission guards keep tenants off it.
+ */
+public final class WorkspaceManifests {
+
+    public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    public static final String WORKSPACE = "berth.io/workspace";
+    public static final String WORKSPACE_ID = "berth.io/workspace-id";
+    public static final String MANAGED = "berth.io/managed";
+    public static final String MEMBER = "berth.io/member";
+    public static final String QUOTA = "berth-quota";
+    public static final String LIMITS = "berth-limits";
+    public static final String DEFAULT_DENY = "berth-default-deny";
+    public static final String ALLOW_SAME_NAMESPACE = "berth-allow-same-namespace";
+    public static final String ALLOW_DNS = "berth-allow-dns";
+    public static final String MEMBER_BINDING_PREFIX = "berth-member-";
+
+    private WorkspaceManifests() {
+    }
+
+    public record Member(UUID accountId, WorkspaceRole role) {
+    }
+
+    public static Namespace namespace(Workspace ws, Plan plan, String podSecurityVersion) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(MANAGED_BY, "berth");
+        labels.put(WORKSPACE, "true");
+        labels.put(WORKSPACE_ID, ws.id.toString());
+        for (String mode : List.of("enforce", "audit", "warn")) {
+            labels.put("pod-security.kubernetes.io/" + mode, "restricted");
+            labels.put("pod-security.kubernetes.io/" + mode + "-version", podSecurityVersion);
+        }
+        labels.put("berth.io/nodeports", plan.maxNodeports > 0 ? "allowed" : "denied");
+        labels.put("berth.io/loadbalancers", plan.maxLoadbalancers > 0 ? "allowed" : "denied");
+        return new NamespaceBuilder().withNewMetadata().withName(ws.namespace).withLabels(labels)
+                .addToAnnotations("berth.io/display-name", ws.displayName)
+                .addToAnnotations("berth.io/plan", plan.id)
+                .addToAnnotations("berth.io/storage-classes", String.join(",", plan.storageClasses))
+                .endMetadata().build();
+    }
+
+    public static ResourceQuota quota(Workspace ws, Plan plan) {
+        Map<String, Quantity> hard = new LinkedHashMap<>();
+        hard.put("requests.cpu", millis(plan.cpuRequestMillis));
+        hard.put("limits.cpu", millis(plan.cpuLimitMillis));
+        hard.put("requests.memory", bytes(plan.memoryRequestBytes));
+        hard.put("limits.memory", bytes(plan.memoryLimitBytes));
+        hard.put("requests.ephemeral-storage", bytes(plan.ephemeralStorageBytes));
+        hard.put("limits.ephemeral-storage", bytes(plan.ephemeralStorageBytes));
+        hard.put("requests.storage", bytes(plan.storageBytes));
+        hard.put("pods", count(plan.maxPods));
+        hard.put("services", count(plan.maxServices));
+        hard.put("secrets", count(plan.maxSecrets));
+        hard.put("configmaps", count(plan.maxConfigmaps));
+        hard.put("persistentvolumeclaims", count(plan.maxPvcs));
+        hard.put("replicationcontrollers", count(plan.maxReplicationControllers));
+        hard.put("resourcequotas", count(1));
+        hard.put("services.nodeports", count(plan.maxNodeports));
+        hard.put("services.loadbalancers", count(plan.maxLoadbalancers));
+        return new ResourceQuotaBuilder().withMetadata(managedMeta(ws, QUOTA)).withNewSpec().withHard(hard).endSpec()
+                .build();
+    }
+
+    /** Defaults so every container counts against the quota; no minimum, so small pods are never refused. */
+    public static LimitRange limits(Workspace ws, Plan plan) {
+        return new LimitRangeBuilder().withMetadata(managedMeta(ws, LIMITS)).withNewSpec().addNewLimit()
+                .withType("Container")
+                .withDefaultRequest(Map.of("cpu", millis(plan.defaultCpuRequestMillis), "memory",
+                        bytes(plan.defaultMemoryRequestBytes), "ephemeral-storage", new Quantity("100Mi")))
+                .withDefault(Map.of("cpu", millis(plan.defaultCpuLimitMillis), "memory",
+                        bytes(plan.defaultMemoryLimitBytes), "ephemeral-storage", new Quantity("1Gi")))
+                .endLimit().endSpec().build();
+    }
+
+    public static List<NetworkPolicy> networkPolicies(Workspace ws) {
+        NetworkPolicy deny = new NetworkPolicyBuilder().withMetadata(managedMeta(ws, DEFAULT_DENY)).withNewSpec()
+                .withNewPodSelector().endPodSelector().withPolicyTypes("Ingress", "Egress").endSpec().build();
+        NetworkPolicy sameNamespace = new NetworkPolicyBuilder().withMetadata(managedMeta(ws, ALLOW_SAME_NAMESPACE))
+                .withNewSpec().withNewPodSelector().endPodSelector().withPolicyTypes("Ingress", "Egress")
+                .addNewIngress().addNewFrom().withNewPodSelector().endPodSelector().endFrom().endIngress()
+                .addNewEgress().addNewTo().withNewPodSelector().endPodSelector().endTo().endEgress()
+                .endSpec().build();
+        NetworkPolicy dns = new NetworkPolicyBuilder().withMetadata(managedMeta(ws, ALLOW_DNS)).withNewSpec()
+                .withNewPodSelector().endPodSelector().withPolicyTypes("Egress")
+                .addNewEgress().addNewTo().withNewNamespaceSelector()
+                .addToMatchLabels("kubernetes.io/metadata.name", "kube-system").endNamespaceSelector()
+                .withNewPodSelector().addToMatchLabels("k8s-app", "kube-dns").endPodSelector().endTo()
+                .addNewPort().withProtocol("UDP").withPort(new IntOrString(53)).endPort()
+                .addNewPort().withProtocol("TCP").withPort(new IntOrString(53)).endPort()
+                .endEgress().endSpec().build();
+        return List.of(deny, sameNamespace, dns);
+    }
+
+    public static RoleBinding memberBinding(Workspace ws, Member member, String identityNamespace) {
+        var meta = managedMeta(ws, memberBindingName(member.accountId()));
+        meta.getLabels().put(MEMBER, member.accountId().toString());
+        return new RoleBindingBuilder().withMetadata(meta)
+                .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole")
+                .withName(member.role().clusterRole()).endRoleRef()
+                .addNewSubject().withKind("ServiceAccount").withName(Identities.serviceAccount(member.accountId()))
+                .withNamespace(identityNamespace).endSubject()
+                .build();
+    }
+
+    public static String memberBindingName(UUID accountId) {
+        return MEMBER_BINDING_PREFIX + accountId;
+    }
+
+    /** Every namespaced object of a workspace but the membership bindings, in apply order. */
+    public static List<HasMetadata> contents(Workspace ws, Plan plan) {
+        List<HasMetadata> objects = new ArrayList<>();
+        objects.add(quota(ws, plan));
+        objects.add(limits(ws, plan));
+        objects.addAll(networkPolicies(ws));
+        return objects;
+    }
+
+    private static io.fabric8.kubernetes.api.model.ObjectMeta managedMeta(Workspace ws, String name) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(MANAGED_BY, "berth");
+        labels.put(MANAGED, "true");
+        labels.put(WORKSPACE_ID, ws.id.toString());
+        return new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).withNamespace(ws.namespace)
+                .withLabels(labels).build();
+    }
+
+    private static Quantity millis(long m) {
+        return new Quantity(m + "m");
+    }
+
+    /** Bytes in the largest binary unit that divides them exactly, as people write quotas (512Mi, 4Gi). */
+    static Quantity bytes(long b) {
+        String[] units = {"Ki", "Mi", "Gi", "Ti", "Pi"};
+        if (b <= 0) {
+            return new Quantity(Long.toString(b));
+        }
+        int unit = -1;
+        long value = b;
+        while (unit < units.length - 1 && value % 1024 == 0) {
+            value /= 1024;
+            unit++;
+        }
+        return new Quantity(unit < 0 ? Long.toString(b) : value + units[unit]);
+    }
+
+    private static Quantity count(long n) {
+        return new Quantity(Long.toString(n));
+    }
+}

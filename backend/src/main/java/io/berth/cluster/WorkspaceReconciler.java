@@ -1,0 +1,186 @@
+package io.berth.cluster;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.berth.plan.Plan;
+import io.berth.workspace.Workspace;
+import io.berth.workspace.WorkspaceMember;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/**
+ * Makes one workspace's namespace match the database: idempotent (server-side apply of every object, removal of
+ * member bindings no longer wanted), so running it again is always safe.
+ */
+@ApplicationScoped
+public class WorkspaceReconciler implements Reconciler {
+
+    private static final Logger LOG = Logger.getLogger(WorkspaceReconciler.class);
+    static final String FIELD_MANAGER = "berth";
+    private static final Duration QUOTA_WAIT = Duration.ofSeconds(10);
+
+    private final KubernetesClient client;
+    private final ClusterConfig config;
+
+    WorkspaceReconciler(KubernetesClient client, ClusterConfig config) {
+        this.client = client;
+        this.config = config;
+    }
+
+    @Override
+    public String prefix() {
+        return "w";
+    }
+
+    @Override
+    public List<UUID> pending() {
+        return QuarkusTransaction.requiringNew().call(() -> Workspace.<Workspace>list(
+                "status <> ?1 and (status <> ?2 or observedGeneration < generation)", Workspace.Status.deleted,
+                Workspace.Status.ready).stream().map(w -> w.id).toList());
+    }
+
+    @Override
+    public List<UUID> all() {
+        return QuarkusTransaction.requiringNew().call(() -> Workspace.<Workspace>list("status <> ?1",
+                Workspace.Status.deleted).stream().map(w -> w.id).toList());
+    }
+
+    record Snapshot(Workspace workspace, Plan plan, List<WorkspaceManifests.Member> members) {
+    }
+
+    @Override
+    public Outcome reconcile(UUID workspaceId) {
+        Snapshot s = QuarkusTransaction.requiringNew().call(() -> load(workspaceId));
+        if (s == null || s.workspace().status == Workspace.Status.deleted) {
+            return Outcome.DONE;
+        }
+        if (s.workspace().status == Workspace.Status.deleting) {
+            return delete(s.workspace());
+        }
+        try {
+            apply(s);
+            awaitQuotaStatus(s.workspace().namespace);
+        } catch (RuntimeException e) {
+            String reason = "could not apply the workspace to the cluster (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + "); retrying";
+            QuarkusTransaction.requiringNew().run(() -> markError(workspaceId, reason));
+            throw e;
+        }
+        long generation = s.workspace().generation;
+        QuarkusTransaction.requiringNew().run(() -> markReady(workspaceId, generation));
+        return Outcome.DONE;
+    }
+
+    private Snapshot load(UUID id) {
+        Workspace ws = Workspace.findById(id);
+        if (ws == null) {
+            return null;
+        }
+        Plan plan = Plan.findById(ws.planId);
+        List<WorkspaceManifests.Member> members = WorkspaceMember.<WorkspaceMember>list("workspaceId", id).stream()
+                .map(m -> new WorkspaceManifests.Member(m.accountId, m.role)).toList();
+        return new Snapshot(ws, plan, members);
+    }
+
+    private void apply(Snapshot s) {
+        Workspace ws = s.workspace();
+        apply(WorkspaceManifests.namespace(ws, s.plan(), config.podSecurityVersion()));
+        for (HasMetadata object : WorkspaceManifests.contents(ws, s.plan())) {
+            apply(object);
+        }
+        for (WorkspaceManifests.Member member : s.members()) {
+            apply(WorkspaceManifests.memberBinding(ws, member, config.identityNamespace()));
+        }
+        Set<String> wanted = s.members().stream()
+                .map(m -> WorkspaceManifests.memberBindingName(m.accountId())).collect(Collectors.toSet());
+        for (RoleBinding existing : memberBindings(ws.namespace)) {
+            if (!wanted.contains(existing.getMetadata().getName())) {
+                client.resource(existing).delete();
+            }
+        }
+    }
+
+    private void apply(HasMetadata object) {
+        client.resource(object).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+    }
+
+    private List<RoleBinding> memberBindings(String namespace) {
+        return client.rbac().roleBindings().inNamespace(namespace).withLabel(WorkspaceManifests.MEMBER).list()
+                .getItems();
+    }
+
+    /**
+     * The quota admission plugin refuses creates until the quota controller has filled the quota's status, so a
+     * workspace is ready only once it has.
+     */
+    private void awaitQuotaStatus(String namespace) {
+        long deadline = System.nanoTime() + QUOTA_WAIT.toNanos();
+        while (true) {
+            ResourceQuota quota = client.resourceQuotas().inNamespace(namespace).withName(WorkspaceManifests.QUOTA)
+                    .get();
+            if (quota != null && quota.getStatus() != null && quota.getStatus().getHard() != null
+                    && quota.getStatus().getHard().keySet().containsAll(quota.getSpec().getHard().keySet())) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the quota controller has not computed the quota of " + namespace);
+            }
+            try {
+                Thread.sleep(25);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** Members lose access first (their bindings go at once), then the namespace and all it holds. */
+    private Outcome delete(Workspace ws) {
+        if (client.namespaces().withName(ws.namespace).get() != null) {
+            for (RoleBinding binding : memberBindings(ws.namespace)) {
+                client.resource(binding).delete();
+            }
+            client.namespaces().withName(ws.namespace).delete();
+            if (client.namespaces().withName(ws.namespace).get() != null) {
+                return Outcome.checkAgainAfter(Duration.ofSeconds(2));
+            }
+        }
+        QuarkusTransaction.requiringNew().run(() -> markDeleted(ws.id));
+        LOG.infof("workspace %s (%s) deleted", ws.id, ws.namespace);
+        return Outcome.DONE;
+    }
+
+    private static void markReady(UUID id, long generation) {
+        Workspace.update("status = ?1, statusReason = null, observedGeneration = ?2, updatedAt = ?3 "
+                + "where id = ?4 and status not in (?5, ?6)", Workspace.Status.ready, generation, now(), id,
+                Workspace.Status.deleting, Workspace.Status.deleted);
+    }
+
+    private static void markError(UUID id, String reason) {
+        Workspace.update("status = ?1, statusReason = ?2, updatedAt = ?3 where id = ?4 and status not in (?5, ?6)",
+                Workspace.Status.error, reason.length() > 500 ? reason.substring(0, 500) : reason, now(), id,
+                Workspace.Status.deleting, Workspace.Status.deleted);
+    }
+
+    private static void markDeleted(UUID id) {
+        Workspace.update("status = ?1, deletedAt = ?2, updatedAt = ?2 where id = ?3", Workspace.Status.deleted,
+                now(), id);
+    }
+
+    private static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC);
+    }
+}

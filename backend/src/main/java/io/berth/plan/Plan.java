@@ -1,0 +1,70 @@
+package io.berth.plan;
+
+import java.time.OffsetDateTime;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+
+/** A plan: the quotas a workspace gets and how many workspaces an account may own. CPU in millicores, sizes in bytes. */
+@Entity
+@Table(name = "plan")
+public class Plan extends PanacheEntityBase {
+
+    @Id
+    public String id;
+    public String name;
+    public String description;
+    public boolean active;
+    @Column(name = "max_workspaces")
+    public int maxWorkspaces;
+    @Column(name = "cpu_request_millis")
+    public long cpuRequestMillis;
+    @Column(name = "cpu_limit_millis")
+    public long cpuLimitMillis;
+    @Column(name = "memory_request_bytes")
+    public long memoryRequestBytes;
+    @Column(name = "memory_limit_bytes")
+    public long memoryLimitBytes;
+    @Column(name = "ephemeral_storage_bytes")
+    public long ephemeralStorageBytes;
+    @Column(name = "storage_bytes")
+    public long storageBytes;
+    @Column(name = "max_pods")
+    public int maxPods;
+    @Column(name = "max_services")
+    public int maxServices;
+    @Column(name = "max_secrets")
+    public int maxSecrets;
+    @Column(name = "max_configmaps")
+    public int maxConfigmaps;
+    @Column(name = "max_pvcs")
+    public int maxPvcs;
+    @Column(name = "max_replication_controllers")
+    public int maxReplicationControllers;
+    @Column(name = "max_nodeports")
+    public int maxNodeports;
+    @Column(name = "max_loadbalancers")
+    public int maxLoadbalancers;
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(name = "storage_classes")
+    public String[] storageClasses;
+    @Column(name = "default_cpu_request_millis")
+    public long defaultCpuRequestMillis;
+    @Column(name = "default_cpu_limit_millis")
+    public long defaultCpuLimitMillis;
+    @Column(name = "default_memory_request_bytes")
+    public long defaultMemoryRequestBytes;
+    @Column(name = "default_memory_limit_bytes")
+    public long defaultMemoryLimitBytes;
+    @Column(name = "created_at", insertable = false, updatable = false)
+    public OffsetDateTime createdAt;
+    @Column(name = "updated_at")
+    public OffsetDateTime updatedAt;
+}

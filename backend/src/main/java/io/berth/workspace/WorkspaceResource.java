@@ -1,0 +1,90 @@
+package io.berth.workspace;
+
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.berth.access.CurrentAccount;
+import io.quarkus.security.Authenticated;
+
+@Path("/api/v1/workspaces")
+@Tag(name = "Workspaces")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class WorkspaceResource {
+
+    private final WorkspaceService workspaces;
+    private final CurrentAccount caller;
+
+    WorkspaceResource(WorkspaceService workspaces, CurrentAccount caller) {
+        this.workspaces = workspaces;
+        this.caller = caller;
+    }
+
+    @Schema(description = "A new workspace's name, as people see it; Berth chooses the namespace name")
+    public record CreateWorkspace(@Schema(examples = "Shop backend", maxLength = 63) String displayName) {
+    }
+
+    public record RenameWorkspace(@Schema(examples = "Shop backend (staging)", maxLength = 63) String displayName) {
+    }
+
+    @GET
+    @Operation(summary = "The workspaces the caller belongs to, with the caller's role in each")
+    public List<WorkspaceView> list() {
+        return workspaces.list(caller.get());
+    }
+
+    @POST
+    @Operation(summary = "Create a workspace", description = "Provisioning runs in the background: poll the "
+            + "workspace until status is ready (usually well under a second).")
+    @APIResponse(responseCode = "201", description = "Created; status is provisioning")
+    @APIResponse(responseCode = "400", description = "displayName is blank, too long or has control characters")
+    @APIResponse(responseCode = "403", description = "The plan's workspace limit is reached")
+    public Response create(@RequestBody(required = true) CreateWorkspace request) {
+        WorkspaceView created = workspaces.create(caller.get(), request == null ? null : request.displayName());
+        return Response.created(URI.create("/api/v1/workspaces/" + created.id())).entity(created).build();
+    }
+
+    @GET
+    @Path("{id}")
+    @Operation(summary = "One workspace and its provisioning status")
+    @APIResponse(responseCode = "404", description = "No such workspace, or the caller is not a member")
+    public WorkspaceView get(@PathParam("id") UUID id) {
+        return workspaces.get(caller.get(), id);
+    }
+
+    @PATCH
+    @Path("{id}")
+    @Operation(summary = "Rename a workspace (admin or owner)")
+    public WorkspaceView rename(@PathParam("id") UUID id, @RequestBody(required = true) RenameWorkspace request) {
+        return workspaces.rename(caller.get(), id, request == null ? null : request.displayName());
+    }
+
+    @DELETE
+    @Path("{id}")
+    @Operation(summary = "Delete a workspace (owner only)", description = "Every member loses access at once; "
+            + "the namespace and everything in it are deleted.")
+    @APIResponse(responseCode = "202", description = "Deletion started")
+    public Response delete(@PathParam("id") UUID id) {
+        workspaces.delete(caller.get(), id);
+        return Response.accepted().build();
+    }
+}

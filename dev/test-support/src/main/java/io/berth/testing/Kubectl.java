@@ -1,0 +1,89 @@
+package io.berth.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The real kubectl built with the control plane, run with a given kubeconfig, as a user would. */
+public final class Kubectl {
+
+    private final Path kubeconfig;
+
+    private Kubectl(Path kubeconfig) {
+        this.kubeconfig = kubeconfig;
+    }
+
+    /** Writes the kubeconfig text to a private temporary file and returns a kubectl that uses it. */
+    public static Kubectl withKubeconfig(String kubeconfigText) {
+        try {
+            Path file = Files.createTempFile("berth-kubeconfig-", ".yaml",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, kubeconfigText);
+            file.toFile().deleteOnExit();
+            return new Kubectl(file);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public record Result(int exit, String stdout, String stderr) {
+        public boolean ok() {
+            return exit == 0;
+        }
+
+        public String output() {
+            return stdout + stderr;
+        }
+    }
+
+    public Result run(String... args) {
+        return runWithInput(null, args);
+    }
+
+    /** {@code kubectl apply -f -} of the given manifests. */
+    public Result apply(String manifests) {
+        return runWithInput(manifests, "apply", "-f", "-");
+    }
+
+    /** Runs kubectl with {@code stdin} and returns its exit code and output. */
+    public Result runWithInput(String stdin, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(RealStack.get("KUBECTL"));
+        command.add("--kubeconfig=" + kubeconfig);
+        command.add("--request-timeout=20s");
+        command.addAll(List.of(args));
+        try {
+            Path out = Files.createTempFile("kubectl-out", ".txt");
+            Path err = Files.createTempFile("kubectl-err", ".txt");
+            ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            pb.environment().remove("KUBECONFIG");
+            Process p = pb.start();
+            if (stdin != null) {
+                p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+            p.getOutputStream().close();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("kubectl " + String.join(" ", args) + " hung");
+            }
+            Result r = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+            return r;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+}
