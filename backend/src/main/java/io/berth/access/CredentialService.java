@@ -15,11 +15,18 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
 import io.berth.cluster.Identities;
 import io.berth.cluster.IdentityReconciler;
 import io.berth.cluster.ReconcileRequests;
+import io.berth.cluster.WorkspaceReconciler;
 import io.berth.common.Problem;
 import io.berth.common.ProblemException;
+import io.berth.workspace.WorkspaceMember;
 import io.berth.workspace.WorkspaceService;
 import io.berth.workspace.WorkspaceView;
 import io.fabric8.kubernetes.api.model.AuthInfoBuilder;
@@ -28,21 +35,24 @@ import io.fabric8.kubernetes.api.model.NamedAuthInfoBuilder;
 import io.fabric8.kubernetes.api.model.NamedClusterBuilder;
 import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.api.model.NamedContextBuilder;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
- * Kubeconfigs made on demand and never stored. The credential is a TokenRequest token of the user's identity
- * ServiceAccount, bound to the Secret of the account's current epoch: rotating (or an admin revoking) moves to a new
- * epoch and deletes the old Secret, which the API server then refuses every earlier token for.
+ * Kubeconfigs made on demand and never stored. The credential is a TokenRequest token of the ServiceAccount of the
+ * account's current credential epoch. Rotating (or an admin revoking) moves to a new epoch: the membership bindings
+ * move to the new ServiceAccount, so earlier tokens lose every permission at once, and the old ServiceAccount is
+ * deleted, so the API server stops authenticating them.
  */
 @ApplicationScoped
 public class CredentialService {
+
+    private static final YAMLMapper YAML = YAMLMapper.builder().enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .serializationInclusion(JsonInclude.Include.NON_EMPTY).build();
 
     private final KubernetesClient client;
     private final IdentityReconciler identities;
@@ -51,10 +61,12 @@ public class CredentialService {
     private final ReconcileRequests reconcile;
     private final io.berth.cluster.ClusterConfig cluster;
     private final EntityManager em;
+    private final WorkspaceReconciler reconciler;
 
     CredentialService(KubernetesClient client, IdentityReconciler identities, WorkspaceService workspaces,
             KubeconfigConfig config, ReconcileRequests reconcile, io.berth.cluster.ClusterConfig cluster,
-            EntityManager em) {
+            EntityManager em, WorkspaceReconciler reconciler) {
+        this.reconciler = reconciler;
         this.client = client;
         this.identities = identities;
         this.workspaces = workspaces;
@@ -75,13 +87,11 @@ public class CredentialService {
         Duration ttl = ttl(ttlSeconds);
         int epoch = QuarkusTransaction.requiringNew().call(() -> credential(account.id).epoch);
         List<WorkspaceView> mine = workspaces.list(account);
-        Secret binding = onCluster(() -> identities.ensure(account.id, epoch));
+        onCluster(() -> identities.ensure(account.id, epoch));
         TokenRequest request = new TokenRequestBuilder().withNewSpec().withExpirationSeconds(ttl.toSeconds())
-                .withNewBoundObjectRef().withApiVersion("v1").withKind("Secret")
-                .withName(binding.getMetadata().getName()).withUid(binding.getMetadata().getUid())
-                .endBoundObjectRef().endSpec().build();
+                .endSpec().build();
         TokenRequest issued = onCluster(() -> client.serviceAccounts().inNamespace(cluster.identityNamespace())
-                .withName(Identities.serviceAccount(account.id)).tokenRequest(request));
+                .withName(Identities.serviceAccount(account.id, epoch)).tokenRequest(request));
         OffsetDateTime expiresAt = OffsetDateTime.parse(issued.getStatus().getExpirationTimestamp());
         QuarkusTransaction.requiringNew().run(() -> {
             AccountCredential c = credential(account.id);
@@ -97,7 +107,7 @@ public class CredentialService {
         return QuarkusTransaction.requiringNew().call(() -> {
             AccountCredential c = credential(account.id);
             return new CredentialStatus(c.epoch, c.lastIssuedAt, c.lastExpiresAt, c.rotatedAt,
-                    Identities.username(cluster.identityNamespace(), account.id));
+                    Identities.username(cluster.identityNamespace(), account.id, c.epoch));
         });
     }
 
@@ -125,15 +135,22 @@ public class CredentialService {
             c.lastIssuedAt = null;
             c.lastExpiresAt = null;
             c.updatedAt = now();
-            // Should the cluster call below fail, the reconciler finishes the revocation.
+            // Should the cluster calls below fail, the reconciler finishes the revocation.
             reconcile.account(accountId);
+            for (WorkspaceMember m : WorkspaceMember.<WorkspaceMember>list("accountId", accountId)) {
+                reconcile.workspace(m.workspaceId);
+            }
             return c.epoch;
         });
+        // New identity first, then every membership binding moves to it (old tokens lose all access at once),
+        // then the old identity goes (its tokens stop authenticating).
+        onCluster(() -> identities.ensure(accountId, epoch));
+        onCluster(() -> reconciler.rebind(accountId));
         onCluster(() -> identities.revokeAllBut(accountId, epoch));
         return QuarkusTransaction.requiringNew().call(() -> {
             AccountCredential c = credential(accountId);
             return new CredentialStatus(c.epoch, c.lastIssuedAt, c.lastExpiresAt, c.rotatedAt,
-                    Identities.username(cluster.identityNamespace(), accountId));
+                    Identities.username(cluster.identityNamespace(), accountId, c.epoch));
         });
     }
 
@@ -183,7 +200,11 @@ public class CredentialService {
                     .append(ws.displayName().replaceAll("[\\r\\n]", " ")).append(" (").append(ws.role())
                     .append(")\n");
         }
-        out.append(Serialization.asYaml(kubeconfig).replaceFirst("^---\\n", ""));
+        try {
+            out.append(YAML.writeValueAsString(kubeconfig));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
         return out.toString();
     }
 

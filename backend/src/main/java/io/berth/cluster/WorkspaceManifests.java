@@ -44,7 +44,8 @@ public final class WorkspaceManifests {
     private WorkspaceManifests() {
     }
 
-    public record Member(UUID accountId, WorkspaceRole role) {
+    /** A member, with the credential epoch whose ServiceAccount holds their access. */
+    public record Member(UUID accountId, WorkspaceRole role, int epoch) {
     }
 
     public static Namespace namespace(Workspace ws, Plan plan, String podSecurityVersion) {
@@ -118,18 +119,23 @@ public final class WorkspaceManifests {
     }
 
     public static RoleBinding memberBinding(Workspace ws, Member member, String identityNamespace) {
-        var meta = managedMeta(ws, memberBindingName(member.accountId()));
+        var meta = managedMeta(ws, memberBindingName(member));
         meta.getLabels().put(MEMBER, member.accountId().toString());
         return new RoleBindingBuilder().withMetadata(meta)
                 .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole")
                 .withName(member.role().clusterRole()).endRoleRef()
-                .addNewSubject().withKind("ServiceAccount").withName(Identities.serviceAccount(member.accountId()))
+                .addNewSubject().withKind("ServiceAccount")
+                .withName(Identities.serviceAccount(member.accountId(), member.epoch()))
                 .withNamespace(identityNamespace).endSubject()
                 .build();
     }
 
-    public static String memberBindingName(UUID accountId) {
-        return MEMBER_BINDING_PREFIX + accountId;
+    /**
+     * The binding's name carries the role because a RoleBinding's roleRef is immutable: a role change creates the new
+     * binding and then deletes the old one.
+     */
+    public static String memberBindingName(Member member) {
+        return MEMBER_BINDING_PREFIX + member.role() + "-" + member.accountId();
     }
 
     /** Every namespaced object of a workspace but the membership bindings, in apply order. */

@@ -9,12 +9,14 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 
 import org.jboss.logging.Logger;
 
 import io.berth.plan.Plan;
 import io.berth.workspace.Workspace;
 import io.berth.workspace.WorkspaceMember;
+import io.berth.workspace.WorkspaceRole;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
@@ -35,9 +37,12 @@ public class WorkspaceReconciler implements Reconciler {
     private final KubernetesClient client;
     private final ClusterConfig config;
 
-    WorkspaceReconciler(KubernetesClient client, ClusterConfig config) {
+    private final EntityManager em;
+
+    WorkspaceReconciler(KubernetesClient client, ClusterConfig config, EntityManager em) {
         this.client = client;
         this.config = config;
+        this.em = em;
     }
 
     @Override
@@ -90,9 +95,41 @@ public class WorkspaceReconciler implements Reconciler {
             return null;
         }
         Plan plan = Plan.findById(ws.planId);
-        List<WorkspaceManifests.Member> members = WorkspaceMember.<WorkspaceMember>list("workspaceId", id).stream()
-                .map(m -> new WorkspaceManifests.Member(m.accountId, m.role)).toList();
-        return new Snapshot(ws, plan, members);
+        return new Snapshot(ws, plan, members(id));
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<WorkspaceManifests.Member> members(UUID workspaceId) {
+        List<Object[]> rows = em.createNativeQuery("""
+                SELECT m.account_id, m.role, coalesce(c.epoch, 1)
+                FROM workspace_member m LEFT JOIN account_credential c ON c.account_id = m.account_id
+                WHERE m.workspace_id = ?1
+                """).setParameter(1, workspaceId).getResultList();
+        return rows.stream().map(r -> new WorkspaceManifests.Member((UUID) r[0], WorkspaceRole.valueOf((String) r[1]),
+                ((Number) r[2]).intValue())).toList();
+    }
+
+    /**
+     * Points every membership binding of an account at its current credential epoch, at once, so tokens of earlier
+     * epochs lose all access (used by rotation and revocation).
+     */
+    public void rebind(UUID accountId) {
+        record Binding(Workspace workspace, WorkspaceManifests.Member member) {
+        }
+        List<Binding> bindings = QuarkusTransaction.requiringNew().call(() -> {
+            List<Binding> out = new java.util.ArrayList<>();
+            for (WorkspaceMember m : WorkspaceMember.<WorkspaceMember>list("accountId", accountId)) {
+                Workspace ws = Workspace.findById(m.workspaceId);
+                if (ws.isLive()) {
+                    members(ws.id).stream().filter(x -> x.accountId().equals(accountId))
+                            .forEach(x -> out.add(new Binding(ws, x)));
+                }
+            }
+            return out;
+        });
+        for (Binding b : bindings) {
+            apply(WorkspaceManifests.memberBinding(b.workspace(), b.member(), config.identityNamespace()));
+        }
     }
 
     private void apply(Snapshot s) {
@@ -105,7 +142,7 @@ public class WorkspaceReconciler implements Reconciler {
             apply(WorkspaceManifests.memberBinding(ws, member, config.identityNamespace()));
         }
         Set<String> wanted = s.members().stream()
-                .map(m -> WorkspaceManifests.memberBindingName(m.accountId())).collect(Collectors.toSet());
+                .map(WorkspaceManifests::memberBindingName).collect(Collectors.toSet());
         for (RoleBinding existing : memberBindings(ws.namespace)) {
             if (!wanted.contains(existing.getMetadata().getName())) {
                 client.resource(existing).delete();

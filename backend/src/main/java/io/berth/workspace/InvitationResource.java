@@ -1,15 +1,11 @@
 package io.berth.workspace;
 
-import java.net.URI;
 import java.util.List;
-import java.util.UUID;
 
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -23,7 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.berth.access.CurrentAccount;
 import io.quarkus.security.Authenticated;
 
-@Path("/api/v1")
+@Path("/api/v1/invitations")
 @Tag(name = "Invitations")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
@@ -38,50 +34,17 @@ public class InvitationResource {
         this.caller = caller;
     }
 
-    public record NewInvitation(
-            @Schema(description = "E-mail address or username of the person invited", examples = "ana@example.com") String invitee,
-            @Schema(examples = "developer") WorkspaceRole role) {
-    }
-
     public record InvitationToken(@Schema(description = "The token of the invitation link") String token) {
     }
 
-    @POST
-    @Path("workspaces/{id}/invitations")
-    @Operation(summary = "Invite someone by e-mail or username (admin or owner)", description = "The answer holds "
-            + "the single-use link (token and acceptUrl) once; Berth keeps only its hash.")
-    @APIResponse(responseCode = "201", description = "Created")
-    public Response invite(@PathParam("id") UUID id, @RequestBody(required = true) NewInvitation request) {
-        InvitationView created = invitations.invite(caller.get(), id, request == null ? null : request.invitee(),
-                request == null ? null : request.role());
-        return Response.created(URI.create("/api/v1/workspaces/" + id + "/invitations/" + created.id()))
-                .entity(created).build();
-    }
-
     @GET
-    @Path("workspaces/{id}/invitations")
-    @Operation(summary = "Pending invitations of a workspace (admin or owner)")
-    public List<InvitationView> pending(@PathParam("id") UUID id) {
-        return invitations.pendingFor(caller.get(), id);
-    }
-
-    @DELETE
-    @Path("workspaces/{id}/invitations/{invitationId}")
-    @Operation(summary = "Revoke a pending invitation (admin or owner)")
-    public Response revoke(@PathParam("id") UUID id, @PathParam("invitationId") UUID invitationId) {
-        invitations.revoke(caller.get(), id, invitationId);
-        return Response.noContent().build();
-    }
-
-    @GET
-    @Path("invitations")
     @Operation(summary = "Invitations waiting for the caller")
     public List<InvitationView> mine() {
         return invitations.mine(caller.get());
     }
 
     @POST
-    @Path("invitations/accept")
+    @Path("accept")
     @Operation(summary = "Accept an invitation with the token of its link")
     @APIResponse(responseCode = "410", description = "Expired, already used, revoked or declined")
     public WorkspaceView accept(@RequestBody(required = true) InvitationToken request) {
@@ -89,7 +52,7 @@ public class InvitationResource {
     }
 
     @POST
-    @Path("invitations/decline")
+    @Path("decline")
     @Operation(summary = "Decline an invitation with the token of its link")
     public Response decline(@RequestBody(required = true) InvitationToken request) {
         invitations.decline(caller.get(), request == null ? null : request.token());

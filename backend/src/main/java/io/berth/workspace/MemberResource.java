@@ -6,7 +6,6 @@ import java.util.UUID;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -21,7 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.berth.access.CurrentAccount;
 import io.quarkus.security.Authenticated;
 
-@Path("/api/v1/workspaces/{id}")
+@Path("/api/v1/workspaces/{id}/members")
 @Tag(name = "Members")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
@@ -39,18 +38,14 @@ public class MemberResource {
     public record RoleChange(WorkspaceRole role) {
     }
 
-    public record Transfer(UUID accountId) {
-    }
-
     @GET
-    @Path("members")
     @Operation(summary = "The workspace's members and their roles")
     public List<MemberView> list(@PathParam("id") UUID id) {
         return members.list(caller.get(), id);
     }
 
     @PUT
-    @Path("members/{accountId}")
+    @Path("{accountId}")
     @Operation(summary = "Change a member's role (admin or owner)", description = "The member's Kubernetes "
             + "access changes within seconds. The owner's role changes only through a transfer.")
     public MemberView changeRole(@PathParam("id") UUID id, @PathParam("accountId") UUID accountId,
@@ -59,18 +54,11 @@ public class MemberResource {
     }
 
     @DELETE
-    @Path("members/{accountId}")
+    @Path("{accountId}")
     @Operation(summary = "Remove a member (admin or owner), or leave (yourself)", description = "The member's "
             + "Kubernetes access ends within seconds.")
     public Response remove(@PathParam("id") UUID id, @PathParam("accountId") UUID accountId) {
         members.remove(caller.get(), id, accountId);
         return Response.noContent().build();
-    }
-
-    @POST
-    @Path("transfer")
-    @Operation(summary = "Transfer ownership to another member (owner only); the old owner becomes an admin")
-    public List<MemberView> transfer(@PathParam("id") UUID id, @RequestBody(required = true) Transfer transfer) {
-        return members.transfer(caller.get(), id, transfer == null ? null : transfer.accountId());
     }
 }

@@ -32,11 +32,16 @@ import io.quarkus.security.Authenticated;
 public class WorkspaceResource {
 
     private final WorkspaceService workspaces;
+    private final MembershipService members;
     private final CurrentAccount caller;
 
-    WorkspaceResource(WorkspaceService workspaces, CurrentAccount caller) {
+    WorkspaceResource(WorkspaceService workspaces, MembershipService members, CurrentAccount caller) {
         this.workspaces = workspaces;
+        this.members = members;
         this.caller = caller;
+    }
+
+    public record Transfer(@Schema(description = "The member who becomes owner") UUID accountId) {
     }
 
     @Schema(description = "A new workspace's name, as people see it; Berth chooses the namespace name")
@@ -86,5 +91,13 @@ public class WorkspaceResource {
     public Response delete(@PathParam("id") UUID id) {
         workspaces.delete(caller.get(), id);
         return Response.accepted().build();
+    }
+
+    @POST
+    @Path("{id}/transfer")
+    @Tag(name = "Members")
+    @Operation(summary = "Transfer ownership to another member (owner only); the old owner becomes an admin")
+    public List<MemberView> transfer(@PathParam("id") UUID id, @RequestBody(required = true) Transfer transfer) {
+        return members.transfer(caller.get(), id, transfer == null ? null : transfer.accountId());
     }
 }

@@ -34,7 +34,7 @@ class TenantIsolationIT {
         bob = Tenant.signUp("bob");
         aliceNs = alice.awaitReady(alice.personalWorkspaceId()).getString("namespace");
         bobNs = bob.awaitReady(bob.personalWorkspaceId()).getString("namespace");
-        aliceUser = "system:serviceaccount:berth-users:u-" + alice.accountId();
+        aliceUser = "system:serviceaccount:berth-users:u-" + alice.accountId() + "-e1";
         kubectl = alice.kubectl();
     }
 
@@ -191,7 +191,7 @@ class TenantIsolationIT {
     void aTokenForAnotherServiceAccountIsRefused() {
         assertForbidden(kubectl.run("-n", "berth-system", "create", "token", "berth-backend"),
                 "cannot create resource \"serviceaccounts/token\" in API group \"\" in the namespace \"berth-system\"");
-        assertForbidden(kubectl.run("-n", "berth-users", "create", "token", "u-" + bob.accountId()),
+        assertForbidden(kubectl.run("-n", "berth-users", "create", "token", "u-" + bob.accountId() + "-e1"),
                 "cannot create resource \"serviceaccounts/token\" in API group \"\" in the namespace \"berth-users\"");
     }
 
@@ -225,7 +225,7 @@ class TenantIsolationIT {
 
     @Test
     void thePlatformsMembershipBindingCannotBeChanged() {
-        String binding = "berth-member-" + alice.accountId();
+        String binding = "berth-member-owner-" + alice.accountId();
         assertForbidden(kubectl.run("delete", "rolebinding", binding),
                 "rolebindings " + binding + " is managed by the platform");
     }

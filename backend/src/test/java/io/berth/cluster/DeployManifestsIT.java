@@ -1,0 +1,76 @@
+package io.berth.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+import io.berth.testing.Kubectl;
+import io.berth.testing.RealStack;
+
+/** deploy/cluster is valid for the real API server, and the backend's own rights are only what it needs. */
+class DeployManifestsIT {
+
+    private static final String BACKEND = "system:serviceaccount:berth-system:berth-backend";
+
+    private final Kubectl admin = Kubectl.withKubeconfig(read(RealStack.get("ADMIN_KUBECONFIG")));
+
+    @Test
+    void deployClusterPassesAServerSideDryRunApply() {
+        Kubectl.Result r = admin.run("apply", "--server-side", "--force-conflicts", "--dry-run=server", "-f",
+                RealStack.root().resolve("deploy/cluster").toString());
+        assertThat(r.ok()).as(r.output()).isTrue();
+        assertThat(r.stdout()).contains(
+                "clusterrole.rbac.authorization.k8s.io/berth:workspace-owner serverside-applied (server dry run)",
+                "mutatingadmissionpolicy.admissionregistration.k8s.io/berth-pod-secure-defaults serverside-applied (server dry run)",
+                "validatingadmissionpolicy.admissionregistration.k8s.io/berth-managed-objects-guard serverside-applied (server dry run)");
+    }
+
+    @Test
+    void theBackendCanProvisionWorkspacesAndIdentities() {
+        assertThat(canI("create", "namespaces", null)).isTrue();
+        assertThat(canI("create", "resourcequotas", "ws-any")).isTrue();
+        assertThat(canI("create", "networkpolicies.networking.k8s.io", "ws-any")).isTrue();
+        assertThat(canI("create", "rolebindings.rbac.authorization.k8s.io", "ws-any")).isTrue();
+        assertThat(canI("bind", "clusterroles.rbac.authorization.k8s.io/berth:workspace-admin", null)).isTrue();
+        assertThat(canI("create", "serviceaccounts/token", "berth-users")).isTrue();
+        assertThat(canI("delete", "secrets", "berth-users")).isTrue();
+    }
+
+    @Test
+    void theBackendCannotReadTenantSecretsImpersonateOrEscalate() {
+        assertThat(canI("get", "secrets", "ws-any")).isFalse();
+        assertThat(canI("create", "pods/exec", "ws-any")).isFalse();
+        assertThat(canI("impersonate", "users", null)).isFalse();
+        assertThat(canI("bind", "clusterroles.rbac.authorization.k8s.io/cluster-admin", null)).isFalse();
+        assertThat(canI("escalate", "clusterroles.rbac.authorization.k8s.io", null)).isFalse();
+        assertThat(canI("create", "clusterrolebindings.rbac.authorization.k8s.io", null)).isFalse();
+        assertThat(canI("create", "serviceaccounts/token", "kube-system")).isFalse();
+        assertThat(canI("create", "validatingadmissionpolicies.admissionregistration.k8s.io", null)).isFalse();
+    }
+
+    @Test
+    void noWorkspaceRoleGrantsDangerousVerbsOrClusterWrites() {
+        for (String role : new String[]{"owner", "admin", "developer", "viewer"}) {
+            String rules = admin.run("get", "clusterrole", "berth:workspace-" + role, "-o", "json").stdout();
+            assertThat(rules).as(role).doesNotContain("\"escalate\"", "\"bind\"", "\"impersonate\"", "\"*\"",
+                    "\"resourcequotas/status\"", "\"pods/ephemeralcontainers\"", "\"namespaces\"", "\"nodes\"");
+        }
+        String viewer = admin.run("get", "clusterrole", "berth:workspace-viewer", "-o", "json").stdout();
+        assertThat(viewer).doesNotContain("\"secrets\"");
+    }
+
+    private boolean canI(String verb, String resource, String namespace) {
+        Kubectl.Result r = namespace == null
+                ? admin.run("auth", "can-i", verb, resource, "--as=" + BACKEND)
+                : admin.run("auth", "can-i", verb, resource, "-n", namespace, "--as=" + BACKEND);
+        return r.stdout().trim().equals("yes");
+    }
+
+    private static String read(String path) {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of(path));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
