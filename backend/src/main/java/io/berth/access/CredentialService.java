@@ -87,11 +87,20 @@ public class CredentialService {
         Duration ttl = ttl(ttlSeconds);
         int epoch = QuarkusTransaction.requiringNew().call(() -> credential(account.id).epoch);
         List<WorkspaceView> mine = workspaces.list(account);
-        onCluster(() -> identities.ensure(account.id, epoch));
         TokenRequest request = new TokenRequestBuilder().withNewSpec().withExpirationSeconds(ttl.toSeconds())
                 .endSpec().build();
-        TokenRequest issued = onCluster(() -> client.serviceAccounts().inNamespace(cluster.identityNamespace())
-                .withName(Identities.serviceAccount(account.id, epoch)).tokenRequest(request));
+        TokenRequest issued = onCluster(() -> {
+            try {
+                return requestToken(account.id, epoch, request);
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 404) {
+                    throw e;
+                }
+                // The reconciler has not made this epoch's identity yet (a new account, just rotated): make it now.
+                identities.ensure(account.id, epoch);
+                return requestToken(account.id, epoch, request);
+            }
+        });
         OffsetDateTime expiresAt = OffsetDateTime.parse(issued.getStatus().getExpirationTimestamp());
         QuarkusTransaction.requiringNew().run(() -> {
             AccountCredential c = credential(account.id);
@@ -101,6 +110,11 @@ public class CredentialService {
         });
         return new Kubeconfig(render(account, mine, issued.getStatus().getToken(), expiresAt), expiresAt,
                 mine.size());
+    }
+
+    private TokenRequest requestToken(UUID accountId, int epoch, TokenRequest request) {
+        return client.serviceAccounts().inNamespace(cluster.identityNamespace())
+                .withName(Identities.serviceAccount(accountId, epoch)).tokenRequest(request);
     }
 
     public CredentialStatus status(Account account) {

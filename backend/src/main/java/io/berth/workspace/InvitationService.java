@@ -114,6 +114,8 @@ public class InvitationService {
         m.role = i.role;
         m.updatedAt = WorkspaceService.now();
         m.persist();
+        ws.generation++;
+        ws.updatedAt = WorkspaceService.now();
         reconcile.workspace(ws.id);
         return WorkspaceView.of(ws, m.role);
     }

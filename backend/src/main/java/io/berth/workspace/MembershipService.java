@@ -45,7 +45,7 @@ public class MembershipService {
         if (role == WorkspaceRole.owner) {
             throw ProblemException.badRequest("role", "ownership changes hands only by a transfer");
         }
-        access.requireForUpdate(workspaceId, caller.id, WorkspaceRole.admin);
+        Workspace ws = access.requireForUpdate(workspaceId, caller.id, WorkspaceRole.admin).workspace();
         WorkspaceMember target = member(workspaceId, accountId);
         if (target.role == WorkspaceRole.owner) {
             throw ProblemException.conflict("The owner's role changes only by transferring ownership");
@@ -53,7 +53,7 @@ public class MembershipService {
         if (target.role != role) {
             target.role = role;
             target.updatedAt = WorkspaceService.now();
-            reconcile.workspace(workspaceId);
+            changed(ws);
         }
         return view(target, Account.findById(accountId));
     }
@@ -62,13 +62,13 @@ public class MembershipService {
     @Transactional
     public void remove(Account caller, UUID workspaceId, UUID accountId) {
         WorkspaceRole needed = caller.id.equals(accountId) ? WorkspaceRole.viewer : WorkspaceRole.admin;
-        access.requireForUpdate(workspaceId, caller.id, needed);
+        Workspace ws = access.requireForUpdate(workspaceId, caller.id, needed).workspace();
         WorkspaceMember target = member(workspaceId, accountId);
         if (target.role == WorkspaceRole.owner) {
             throw ProblemException.conflict("The owner cannot be removed; transfer ownership first");
         }
         target.delete();
-        reconcile.workspace(workspaceId);
+        changed(ws);
     }
 
     /** The owner hands the workspace to another member and becomes an admin. */
@@ -77,7 +77,7 @@ public class MembershipService {
         if (newOwnerId == null) {
             throw ProblemException.badRequest("accountId", "must name the member who becomes owner");
         }
-        access.requireForUpdate(workspaceId, caller.id, WorkspaceRole.owner);
+        Workspace ws = access.requireForUpdate(workspaceId, caller.id, WorkspaceRole.owner).workspace();
         if (caller.id.equals(newOwnerId)) {
             throw ProblemException.badRequest("accountId", "you already own this workspace");
         }
@@ -88,8 +88,15 @@ public class MembershipService {
         em.flush(); // the one-owner index is checked per statement: demote before promoting
         next.role = WorkspaceRole.owner;
         next.updatedAt = WorkspaceService.now();
-        reconcile.workspace(workspaceId);
+        changed(ws);
         return list(caller, workspaceId);
+    }
+
+    /** Membership is part of the workspace's desired cluster state: a new generation for the reconciler. */
+    private void changed(Workspace ws) {
+        ws.generation++;
+        ws.updatedAt = WorkspaceService.now();
+        reconcile.workspace(ws.id);
     }
 
     private static WorkspaceMember member(UUID workspaceId, UUID accountId) {
