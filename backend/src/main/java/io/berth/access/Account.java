@@ -41,6 +41,10 @@ public class Account extends PanacheEntityBase {
     @Column(name = "plan_id", nullable = false)
     public String planId = "free";
 
+    /** IANA time zone of the account's statements and daily views; rating itself is by UTC hour. */
+    @Column(nullable = false)
+    public String timezone = "UTC";
+
     @Column(name = "created_at", nullable = false, insertable = false, updatable = false)
     public OffsetDateTime createdAt;
 

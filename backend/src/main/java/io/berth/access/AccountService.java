@@ -11,6 +11,7 @@ import jakarta.transaction.Transactional;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
+import io.berth.billing.BillingService;
 import io.berth.cluster.ReconcileRequests;
 import io.berth.workspace.WorkspaceService;
 
@@ -24,11 +25,13 @@ public class AccountService {
     private final EntityManager em;
     private final WorkspaceService workspaces;
     private final ReconcileRequests reconcile;
+    private final BillingService billing;
 
-    AccountService(EntityManager em, WorkspaceService workspaces, ReconcileRequests reconcile) {
+    AccountService(EntityManager em, WorkspaceService workspaces, ReconcileRequests reconcile, BillingService billing) {
         this.em = em;
         this.workspaces = workspaces;
         this.reconcile = reconcile;
+        this.billing = billing;
     }
 
     @Transactional
@@ -55,9 +58,27 @@ public class AccountService {
         Account account = Account.findBySubject(subject).orElseThrow();
         if (inserted == 1) {
             workspaces.createPersonal(account);
+            billing.signupCredit(account.id);
             reconcile.account(account.id);
         }
         return account;
+    }
+
+    /** Changes the account's time zone (statements and daily views); 400 naming the field for an unknown zone. */
+    @Transactional
+    public Account setTimezone(java.util.UUID accountId, String timezone) {
+        if (timezone == null || timezone.isBlank()) {
+            throw io.berth.common.ProblemException.badRequest("timezone", "is required, e.g. Europe/Berlin");
+        }
+        try {
+            java.time.ZoneId.of(timezone.strip());
+        } catch (RuntimeException e) {
+            throw io.berth.common.ProblemException.badRequest("timezone", "is not a known IANA time zone");
+        }
+        Account a = Account.findById(accountId);
+        a.timezone = timezone.strip();
+        a.updatedAt = now();
+        return a;
     }
 
     private static OffsetDateTime now() {

@@ -63,11 +63,23 @@ public final class WorkspaceManifests {
                 .addToAnnotations("berth.io/display-name", ws.displayName)
                 .addToAnnotations("berth.io/plan", plan.id)
                 .addToAnnotations("berth.io/storage-classes", String.join(",", plan.storageClasses))
+                .addToAnnotations("berth.io/suspended", Boolean.toString(ws.suspended))
                 .endMetadata().build();
     }
 
+    /** The plan's quota; all zero while the workspace is suspended, so nothing new can start or claim storage. */
     public static ResourceQuota quota(Workspace ws, Plan plan) {
         Map<String, Quantity> hard = new LinkedHashMap<>();
+        if (ws.suspended) {
+            for (String r : List.of("requests.cpu", "limits.cpu", "requests.memory", "limits.memory",
+                    "requests.ephemeral-storage", "limits.ephemeral-storage", "requests.storage", "pods",
+                    "persistentvolumeclaims", "services.nodeports", "services.loadbalancers")) {
+                hard.put(r, count(0));
+            }
+            hard.put("resourcequotas", count(1));
+            return new ResourceQuotaBuilder().withMetadata(managedMeta(ws, QUOTA)).withNewSpec().withHard(hard)
+                    .endSpec().build();
+        }
         hard.put("requests.cpu", millis(plan.cpuRequestMillis));
         hard.put("limits.cpu", millis(plan.cpuLimitMillis));
         hard.put("requests.memory", bytes(plan.memoryRequestBytes));

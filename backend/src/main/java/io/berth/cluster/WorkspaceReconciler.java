@@ -48,10 +48,13 @@ public class WorkspaceReconciler implements Reconciler {
         return t;
     });
 
-    WorkspaceReconciler(KubernetesClient client, ClusterConfig config, EntityManager em) {
+    private final Suspension suspension;
+
+    WorkspaceReconciler(KubernetesClient client, ClusterConfig config, EntityManager em, Suspension suspension) {
         this.client = client;
         this.config = config;
         this.em = em;
+        this.suspension = suspension;
     }
 
     @Override
@@ -90,6 +93,7 @@ public class WorkspaceReconciler implements Reconciler {
             apply(s);
             applied = System.nanoTime();
             awaitQuotaStatus(s.workspace().namespace);
+            applySuspension(s.workspace());
         } catch (RuntimeException e) {
             String reason = "could not apply the workspace to the cluster (" + e.getClass().getSimpleName() + ": "
                     + e.getMessage() + "); retrying";
@@ -98,7 +102,8 @@ public class WorkspaceReconciler implements Reconciler {
         }
         long generation = s.workspace().generation;
         long quotaReady = System.nanoTime();
-        QuarkusTransaction.requiringNew().run(() -> markReady(workspaceId, generation));
+        boolean suspended = s.workspace().suspended;
+        QuarkusTransaction.requiringNew().run(() -> markReady(workspaceId, generation, suspended));
         if (LOG.isDebugEnabled()) {
             LOG.debugf("workspace %s ready: apply %d ms, quota status %d ms, mark ready %d ms", s.workspace().namespace,
                     (applied - t0) / 1_000_000, (quotaReady - applied) / 1_000_000,
@@ -231,10 +236,22 @@ public class WorkspaceReconciler implements Reconciler {
         return Outcome.DONE;
     }
 
-    private static void markReady(UUID id, long generation) {
-        Workspace.update("status = ?1, statusReason = null, observedGeneration = ?2, updatedAt = ?3 "
-                + "where id = ?4 and status not in (?5, ?6)", Workspace.Status.ready, generation, now(), id,
-                Workspace.Status.deleting, Workspace.Status.deleted);
+    /** Suspended workspaces keep their workloads at zero (and lose them once purged); resumed ones get them back. */
+    private void applySuspension(Workspace ws) {
+        if (ws.suspended) {
+            suspension.suspend(ws.namespace);
+            if (ws.purgeRequested) {
+                suspension.purge(ws.namespace);
+            }
+        } else if (ws.workloadsSuspended) {
+            suspension.resume(ws.namespace);
+        }
+    }
+
+    private static void markReady(UUID id, long generation, boolean workloadsSuspended) {
+        Workspace.update("status = ?1, statusReason = null, observedGeneration = ?2, updatedAt = ?3, "
+                + "workloadsSuspended = ?4 where id = ?5 and status not in (?6, ?7)", Workspace.Status.ready,
+                generation, now(), workloadsSuspended, id, Workspace.Status.deleting, Workspace.Status.deleted);
     }
 
     private static void markError(UUID id, String reason) {

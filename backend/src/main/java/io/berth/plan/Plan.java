@@ -63,6 +63,24 @@ public class Plan extends PanacheEntityBase {
     public long defaultMemoryRequestBytes;
     @Column(name = "default_memory_limit_bytes")
     public long defaultMemoryLimitBytes;
+    @Column(name = "price_cpu_core_hour")
+    public long priceCpuCoreHour;
+    @Column(name = "price_memory_gib_hour")
+    public long priceMemoryGibHour;
+    @Column(name = "price_storage_gib_hour")
+    public long priceStorageGibHour;
+    @Column(name = "price_external_egress_gib")
+    public long priceExternalEgressGib;
+    @Column(name = "price_external_ingress_gib")
+    public long priceExternalIngressGib;
+    @Column(name = "price_internal_gib")
+    public long priceInternalGib;
+    @Column(name = "price_nodeport_hour")
+    public long priceNodeportHour;
+    @Column(name = "price_loadbalancer_hour")
+    public long priceLoadbalancerHour;
+    @Column(name = "free_allowance_monthly")
+    public long freeAllowanceMonthly;
     @Column(name = "created_at", insertable = false, updatable = false)
     public OffsetDateTime createdAt;
     @Column(name = "updated_at")

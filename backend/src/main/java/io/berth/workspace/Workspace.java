@@ -45,6 +45,14 @@ public class Workspace extends PanacheEntityBase {
     public OffsetDateTime updatedAt;
     @Column(name = "deleted_at")
     public OffsetDateTime deletedAt;
+    /** Desired: the owner's account is in debt, so workloads run at zero and the quota is zero. */
+    public boolean suspended;
+    /** What the reconciler last made the cluster hold. */
+    @Column(name = "workloads_suspended")
+    public boolean workloadsSuspended;
+    /** Workloads and volumes are to be deleted (the final step of the debt lifecycle). */
+    @Column(name = "purge_requested")
+    public boolean purgeRequested;
 
     public boolean isLive() {
         return status != Status.deleting && status != Status.deleted;

@@ -52,10 +52,15 @@ public final class Kubectl {
 
     /** Runs kubectl with {@code stdin} and returns its exit code and output. */
     public Result runWithInput(String stdin, String... args) {
+        return run(java.time.Duration.ofSeconds(60), stdin, args);
+    }
+
+    /** Runs kubectl allowing it {@code timeout} (benchmarks apply thousands of objects). */
+    public Result run(java.time.Duration timeout, String stdin, String... args) {
         List<String> command = new ArrayList<>();
         command.add(RealStack.get("KUBECTL"));
         command.add("--kubeconfig=" + kubeconfig);
-        command.add("--request-timeout=20s");
+        command.add("--request-timeout=" + Math.min(timeout.toSeconds(), 20) + "s");
         command.addAll(List.of(args));
         try {
             Path out = Files.createTempFile("kubectl-out", ".txt");
@@ -67,7 +72,7 @@ public final class Kubectl {
                 p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
             }
             p.getOutputStream().close();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalStateException("kubectl " + String.join(" ", args) + " hung");
             }

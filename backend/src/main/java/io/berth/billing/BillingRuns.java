@@ -1,0 +1,207 @@
+package io.berth.billing;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.agroal.api.AgroalDataSource;
+
+/**
+ * Drives rating: every closed hour after the cursor, however far behind (there is no catch-up cap), each in its own
+ * database transaction; then every already-rated hour that received samples since the last look, as adjustments.
+ * Only one instance runs at a time (a PostgreSQL advisory lock); should two start together, the second finds nothing
+ * left to charge.
+ */
+@ApplicationScoped
+public class BillingRuns {
+
+    private static final Logger LOG = Logger.getLogger(BillingRuns.class);
+    /** Samples written by a transaction that committed after a look are still found by the next one. */
+    private static final Duration IN_FLIGHT = Duration.ofMinutes(5);
+
+    private final AgroalDataSource dataSource;
+    private final BillingConfig config;
+    private Clock clock = Clock.systemUTC();
+
+    BillingRuns(AgroalDataSource dataSource, BillingConfig config) {
+        this.dataSource = dataSource;
+        this.config = config;
+    }
+
+    public record Summary(List<Rating.Result> hours, Set<UUID> accounts) {
+        public long chargedMicro() {
+            return hours.stream().mapToLong(Rating.Result::chargedMicro).sum();
+        }
+    }
+
+    /** For tests: run as if it were another time. */
+    public void clock(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Rates what is due; returns what it did (empty when another instance holds the lock). */
+    public Summary runDue() throws SQLException {
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        OffsetDateTime lastClosed = now.minus(config.ratingDelay()).truncatedTo(ChronoUnit.HOURS).minusHours(1);
+        List<Rating.Result> results = new ArrayList<>();
+        Set<UUID> accounts = new LinkedHashSet<>();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            if (!tryLock(c)) {
+                return new Summary(results, accounts);
+            }
+            try {
+                c.setAutoCommit(false);
+                OffsetDateTime next = nextHour(c, lastClosed, now);
+                c.commit();
+                for (OffsetDateTime h = next; !h.isAfter(lastClosed); h = h.plusHours(1)) {
+                    results.add(rateAndCommit(c, h, accounts, "last_hour = ?", h));
+                }
+                OffsetDateTime seenUntil = now.minus(IN_FLIGHT);
+                for (OffsetDateTime h : hoursWithLateSamples(c)) {
+                    results.add(rateAndCommit(c, h, accounts, null, null));
+                }
+                update(c, "UPDATE billing_cursor SET samples_seen_until = greatest(samples_seen_until, ?), "
+                        + "updated_at = now() WHERE id = 1", seenUntil);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+                unlock(c);
+            }
+        }
+        if (results.stream().anyMatch(r -> r.lines() > 0)) {
+            LOG.infof("rated %d hour(s): %d lines, %d charges, %s %s", results.size(),
+                    results.stream().mapToInt(Rating.Result::lines).sum(),
+                    results.stream().mapToInt(Rating.Result::charges).sum(),
+                    Money.format(results.stream().mapToLong(Rating.Result::chargedMicro).sum()), config.currency());
+        }
+        return new Summary(results, accounts);
+    }
+
+    /** Rates one hour now, whatever the cursor says (an admin's re-run; idempotent). */
+    public Rating.Result rateHour(OffsetDateTime hour) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Rating.Result r = Rating.rate(c, hour, UUID.randomUUID());
+                c.commit();
+                return r;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    private Rating.Result rateAndCommit(Connection c, OffsetDateTime hour, Set<UUID> accounts, String cursorSet,
+            OffsetDateTime cursorValue) throws SQLException {
+        Rating.Result r = Rating.rate(c, hour, UUID.randomUUID());
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT DISTINCT account_id FROM rating_line WHERE hour_start = ? AND rated_at >= now()")) {
+            ps.setObject(1, hour);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    accounts.add(rs.getObject(1, UUID.class));
+                }
+            }
+        }
+        if (cursorSet != null) {
+            update(c, "UPDATE billing_cursor SET " + cursorSet + ", updated_at = now() WHERE id = 1", cursorValue);
+        }
+        c.commit();
+        return r;
+    }
+
+    /**
+     * The first hour to rate. A new installation starts at the earliest sample (or the last closed hour), and begins
+     * looking for late samples from now.
+     */
+    private OffsetDateTime nextHour(Connection c, OffsetDateTime lastClosed, OffsetDateTime now) throws SQLException {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT last_hour FROM billing_cursor WHERE id = 1 FOR UPDATE")) {
+            rs.next();
+            OffsetDateTime last = rs.getObject(1, OffsetDateTime.class);
+            if (last != null) {
+                return last.withOffsetSameInstant(ZoneOffset.UTC).plusHours(1);
+            }
+        }
+        OffsetDateTime first = lastClosed;
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
+                SELECT least((SELECT min(window_start) FROM pod_usage_sample),
+                             (SELECT min(window_start) FROM object_usage_sample))""")) {
+            rs.next();
+            OffsetDateTime earliest = rs.getObject(1, OffsetDateTime.class);
+            if (earliest != null && earliest.isBefore(first)) {
+                first = earliest.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.HOURS);
+            }
+        }
+        update(c, "UPDATE billing_cursor SET last_hour = ?, samples_seen_until = ? WHERE id = 1", first.minusHours(1),
+                now.minus(IN_FLIGHT));
+        return first;
+    }
+
+    /** Rated hours that received samples since the last look: they get adjustments. */
+    private List<OffsetDateTime> hoursWithLateSamples(Connection c) throws SQLException {
+        List<OffsetDateTime> hours = new ArrayList<>();
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        """
+                                WITH cursor AS (SELECT last_hour, samples_seen_until FROM billing_cursor WHERE id = 1)
+                                SELECT DISTINCT date_trunc('hour', s.window_start) AS hour FROM (
+                                    SELECT window_start FROM pod_usage_sample, cursor
+                                    WHERE received_at > cursor.samples_seen_until AND window_start < cursor.last_hour + interval '1 hour'
+                                    UNION ALL
+                                    SELECT window_start FROM object_usage_sample, cursor
+                                    WHERE received_at > cursor.samples_seen_until AND window_start < cursor.last_hour + interval '1 hour'
+                                ) s ORDER BY hour""")) {
+            while (rs.next()) {
+                hours.add(rs.getObject(1, OffsetDateTime.class).withOffsetSameInstant(ZoneOffset.UTC));
+            }
+        }
+        return hours;
+    }
+
+    private static boolean tryLock(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT pg_try_advisory_lock(" + (Rating.LOCK + 1) + ")")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    private static void unlock(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("SELECT pg_advisory_unlock(" + (Rating.LOCK + 1) + ")");
+        }
+    }
+
+    private static void update(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            ps.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,244 @@
+package io.berth.billing;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+
+/**
+ * Rates one closed UTC hour [start, start + 1 h) for every workspace, set-based, in the caller's database
+ * transaction. For each (workspace, line) it prices the hour's whole quantity, rounds once, and charges the
+ * difference to what earlier revisions of that line already charged; so re-rating an hour charges nothing, and a
+ * late sample is charged once, as the next revision (an adjustment). Charges go to the workspace owner's account as
+ * one ledger transaction per workspace and run, in the same database transaction as the rating lines.
+ *
+ * <ul>
+ * <li>cpu: Σ max(request × window, usage) per sample, in core-µs, priced per core-hour;</li>
+ * <li>memory: Σ max(request, mean working set) × window, in byte-seconds, priced per GiB-hour;</li>
+ * <li>storage: Σ requested bytes × window of PVC samples, priced per GiB-hour;</li>
+ * <li>external egress / ingress, internal traffic: Σ bytes, priced per GiB;</li>
+ * <li>nodeport / loadbalancer: Σ count × window of Service samples, priced per hour.</li>
+ * </ul>
+ * Amounts are rounded half up to the micro-unit, with exact integer arithmetic.
+ */
+public final class Rating {
+
+    /** Serialises rating runs across every backend instance (two runs at once would only wait for each other). */
+    public static final long LOCK = 0x6265727468_02L;
+
+    private Rating() {
+    }
+
+    public record Result(OffsetDateTime hour, int lines, int charges, long chargedMicro, int allowances) {
+    }
+
+    private static final String USAGE = """
+            CREATE TEMP TABLE rate_usage ON COMMIT DROP AS
+            WITH pod AS (
+                SELECT namespace,
+                       sum(greatest(cpu_request_millis * 1000 * extract(epoch FROM window_end - window_start),
+                                    cpu_usage_usec)) AS cpu,
+                       sum(greatest(memory_request_bytes, memory_avg_bytes)
+                           * extract(epoch FROM window_end - window_start)) AS memory,
+                       sum(net_external_tx_bytes)::numeric AS egress,
+                       sum(net_external_rx_bytes)::numeric AS ingress,
+                       sum(net_internal_tx_bytes + net_internal_rx_bytes)::numeric AS internal
+                FROM pod_usage_sample
+                WHERE window_start >= ?::timestamptz AND window_start < ?::timestamptz
+                GROUP BY namespace),
+            obj AS (
+                SELECT namespace,
+                       sum(quantity * extract(epoch FROM window_end - window_start)) FILTER (WHERE kind = 'pvc') AS storage,
+                       sum(quantity * extract(epoch FROM window_end - window_start))
+                           FILTER (WHERE kind = 'nodeport_service') AS nodeport,
+                       sum(quantity * extract(epoch FROM window_end - window_start))
+                           FILTER (WHERE kind = 'loadbalancer_service') AS loadbalancer
+                FROM object_usage_sample
+                WHERE window_start >= ?::timestamptz AND window_start < ?::timestamptz
+                GROUP BY namespace)
+            SELECT w.id AS workspace_id, w.plan_id, v.line, v.quantity
+            FROM (SELECT coalesce(p.namespace, o.namespace) AS namespace, p.cpu, p.memory, p.egress, p.ingress,
+                         p.internal, o.storage, o.nodeport, o.loadbalancer
+                  FROM pod p FULL JOIN obj o ON o.namespace = p.namespace) u
+            JOIN workspace w ON w.namespace = u.namespace
+            CROSS JOIN LATERAL (VALUES ('cpu', u.cpu), ('memory', u.memory), ('storage', u.storage),
+                                       ('external_egress', u.egress), ('external_ingress', u.ingress),
+                                       ('internal_traffic', u.internal), ('nodeport', u.nodeport),
+                                       ('loadbalancer', u.loadbalancer)) v(line, quantity)
+            WHERE v.quantity > 0""";
+
+    /** The price of a line is the one its first revision used, so an adjustment never re-prices an hour. */
+    private static final String CANDIDATES = """
+            CREATE TEMP TABLE rate_new ON COMMIT DROP AS
+            WITH billed AS (
+                SELECT workspace_id, line, sum(quantity) AS quantity, sum(amount_micro) AS amount,
+                       max(revision) AS revision, (array_agg(unit_price_micro ORDER BY revision))[1] AS first_price
+                FROM rating_line WHERE hour_start = ?::timestamptz
+                GROUP BY workspace_id, line),
+            priced AS (
+                SELECT u.workspace_id, u.plan_id, u.line, u.quantity,
+                       coalesce(b.first_price, CASE u.line
+                           WHEN 'cpu' THEN p.price_cpu_core_hour
+                           WHEN 'memory' THEN p.price_memory_gib_hour
+                           WHEN 'storage' THEN p.price_storage_gib_hour
+                           WHEN 'external_egress' THEN p.price_external_egress_gib
+                           WHEN 'external_ingress' THEN p.price_external_ingress_gib
+                           WHEN 'internal_traffic' THEN p.price_internal_gib
+                           WHEN 'nodeport' THEN p.price_nodeport_hour
+                           WHEN 'loadbalancer' THEN p.price_loadbalancer_hour END) AS price,
+                       CASE u.line
+                           WHEN 'cpu' THEN 3600000000
+                           WHEN 'memory' THEN 3865470566400
+                           WHEN 'storage' THEN 3865470566400
+                           WHEN 'nodeport' THEN 3600
+                           WHEN 'loadbalancer' THEN 3600
+                           ELSE 1073741824 END::numeric AS divisor,
+                       CASE u.line
+                           WHEN 'cpu' THEN 'core-us'
+                           WHEN 'memory' THEN 'byte-s'
+                           WHEN 'storage' THEN 'byte-s'
+                           WHEN 'nodeport' THEN 'port-s'
+                           WHEN 'loadbalancer' THEN 'lb-s'
+                           ELSE 'byte' END AS unit,
+                       coalesce(b.quantity, 0) AS billed_quantity, coalesce(b.amount, 0) AS billed_amount,
+                       coalesce(b.revision, 0) AS revision
+                FROM rate_usage u
+                JOIN plan p ON p.id = u.plan_id
+                LEFT JOIN billed b ON b.workspace_id = u.workspace_id AND b.line = u.line)
+            SELECT pr.workspace_id, pr.plan_id, pr.line, pr.revision + 1 AS revision,
+                   pr.quantity - pr.billed_quantity AS quantity, pr.unit, pr.price,
+                   (div(2 * pr.quantity * pr.price + pr.divisor, 2 * pr.divisor) - pr.billed_amount)::bigint AS amount,
+                   m.account_id
+            FROM priced pr
+            JOIN workspace_member m ON m.workspace_id = pr.workspace_id AND m.role = 'owner'
+            WHERE pr.quantity <> pr.billed_quantity""";
+
+    private static final String INSERT_LINES = """
+            WITH ins AS (
+                INSERT INTO rating_line (workspace_id, hour_start, line, revision, account_id, plan_id, quantity, unit,
+                                         unit_price_micro, amount_micro)
+                SELECT workspace_id, ?::timestamptz, line, revision, account_id, plan_id, quantity, unit, price, amount
+                FROM rate_new
+                ON CONFLICT DO NOTHING
+                RETURNING workspace_id, line, revision, account_id, amount_micro)
+            INSERT INTO rate_won SELECT * FROM ins""";
+
+    private static final String TRANSACTIONS = """
+            CREATE TEMP TABLE rate_tx ON COMMIT DROP AS
+            SELECT gen_random_uuid() AS id, w.account_id, w.workspace_id, sum(w.amount_micro)::bigint AS amount
+            FROM rate_won w
+            GROUP BY w.account_id, w.workspace_id
+            HAVING sum(w.amount_micro) <> 0""";
+
+    private static final String LEDGER_TRANSACTIONS = """
+            INSERT INTO ledger_transaction (id, kind, account_id, idem_key, description)
+            SELECT t.id, 'charge', t.account_id, 'charge:' || t.workspace_id || ':' || ? || ':' || ?,
+                   'Usage of workspace ' || ws.display_name || ' (' || ws.namespace || '), ' || ? || ' UTC'
+            FROM rate_tx t JOIN workspace ws ON ws.id = t.workspace_id""";
+
+    private static final String LEDGER_ENTRIES = """
+            INSERT INTO ledger_entry (transaction_id, account_id, system_account, amount_micro)
+            SELECT id, account_id, NULL, -amount FROM rate_tx
+            UNION ALL
+            SELECT id, NULL, 'revenue', amount FROM rate_tx""";
+
+    private static final String LINK_LINES = """
+            UPDATE rating_line r SET transaction_id = t.id
+            FROM rate_won w JOIN rate_tx t ON t.workspace_id = w.workspace_id AND t.account_id = w.account_id
+            WHERE r.workspace_id = w.workspace_id AND r.hour_start = ?::timestamptz AND r.line = w.line
+              AND r.revision = w.revision AND w.amount_micro <> 0""";
+
+    private static final String BALANCES = """
+            INSERT INTO account_balance (account_id, balance_micro)
+            SELECT account_id, -sum(amount) FROM rate_tx GROUP BY account_id
+            ON CONFLICT (account_id) DO UPDATE SET balance_micro = account_balance.balance_micro + excluded.balance_micro,
+                updated_at = now()""";
+
+    /**
+     * The plan's monthly free allowance (in money) pays for charges until it is used up; months are the account's
+     * local calendar months.
+     */
+    private static final String ALLOWANCES = """
+            CREATE TEMP TABLE rate_allowance ON COMMIT DROP AS
+            WITH charged AS (
+                SELECT t.account_id, sum(t.amount) AS amount FROM rate_tx t GROUP BY t.account_id HAVING sum(t.amount) > 0),
+            eligible AS (
+                SELECT c.account_id, c.amount, p.free_allowance_monthly AS allowance,
+                       to_char(?::timestamptz AT TIME ZONE a.timezone, 'YYYY-MM') AS month
+                FROM charged c JOIN account a ON a.id = c.account_id JOIN plan p ON p.id = a.plan_id
+                WHERE p.free_allowance_monthly > 0),
+            used AS (
+                SELECT e.account_id, coalesce(sum(le.amount_micro), 0) AS used
+                FROM eligible e
+                LEFT JOIN ledger_transaction lt ON lt.kind = 'free_allowance'
+                    AND lt.idem_key LIKE 'allowance:' || e.account_id || ':' || e.month || ':%'
+                LEFT JOIN ledger_entry le ON le.transaction_id = lt.id AND le.account_id IS NOT NULL
+                GROUP BY e.account_id)
+            SELECT gen_random_uuid() AS id, e.account_id, e.month,
+                   least(e.amount, e.allowance - u.used)::bigint AS amount
+            FROM eligible e JOIN used u ON u.account_id = e.account_id
+            WHERE e.allowance - u.used > 0""";
+
+    public static Result rate(Connection c, OffsetDateTime hour, UUID runId) throws SQLException {
+        OffsetDateTime start = hour.truncatedTo(ChronoUnit.HOURS);
+        if (!start.equals(hour)) {
+            throw new IllegalArgumentException("not an hour start: " + hour);
+        }
+        OffsetDateTime end = start.plusHours(1);
+        String hourLabel = start.toInstant().toString().substring(0, 13);
+        try (Statement st = c.createStatement()) {
+            st.execute("SELECT pg_advisory_xact_lock(" + LOCK + ")");
+        }
+        update(c, USAGE, start, end, start, end);
+        update(c, CANDIDATES, start);
+        update(c, """
+                CREATE TEMP TABLE rate_won (workspace_id uuid, line text, revision int, account_id uuid,
+                                            amount_micro bigint) ON COMMIT DROP""");
+        int lines = update(c, INSERT_LINES, start);
+        int charges = update(c, TRANSACTIONS);
+        update(c, LEDGER_TRANSACTIONS, hourLabel, runId.toString(), hourLabel);
+        update(c, LEDGER_ENTRIES);
+        update(c, LINK_LINES, start);
+        update(c, BALANCES);
+        int allowances = update(c, ALLOWANCES, start);
+        if (allowances > 0) {
+            update(c, """
+                    INSERT INTO ledger_transaction (id, kind, account_id, idem_key, description)
+                    SELECT id, 'free_allowance', account_id, 'allowance:' || account_id || ':' || month || ':' || ?,
+                           'Free monthly allowance of the plan, ' || month
+                    FROM rate_allowance""", runId.toString());
+            update(c, """
+                    INSERT INTO ledger_entry (transaction_id, account_id, system_account, amount_micro)
+                    SELECT id, account_id, NULL, amount FROM rate_allowance
+                    UNION ALL SELECT id, NULL, 'promotions', -amount FROM rate_allowance""");
+            update(c, """
+                    INSERT INTO account_balance (account_id, balance_micro)
+                    SELECT account_id, sum(amount) FROM rate_allowance GROUP BY account_id
+                    ON CONFLICT (account_id) DO UPDATE
+                    SET balance_micro = account_balance.balance_micro + excluded.balance_micro, updated_at = now()""");
+        }
+        long charged = 0;
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT coalesce(sum(amount), 0) FROM rate_tx")) {
+            rs.next();
+            charged = rs.getLong(1);
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute("DROP TABLE rate_usage, rate_new, rate_won, rate_tx, rate_allowance");
+        }
+        return new Result(start, lines, charges, charged, allowances);
+    }
+
+    private static int update(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            return ps.executeUpdate();
+        }
+    }
+}

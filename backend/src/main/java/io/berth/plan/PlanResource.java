@@ -1,0 +1,31 @@
+package io.berth.plan;
+
+import java.util.List;
+
+import jakarta.annotation.security.PermitAll;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/v1/plans")
+@Tag(name = "Plans")
+@PermitAll
+@Produces(MediaType.APPLICATION_JSON)
+public class PlanResource {
+
+    private final PlanService plans;
+
+    PlanResource(PlanService plans) {
+        this.plans = plans;
+    }
+
+    @GET
+    @Operation(summary = "The plans on offer, with their quotas and prices (public)")
+    public List<PlanView> list() {
+        return plans.list(true);
+    }
+}

@@ -1,0 +1,142 @@
+package io.berth.plan;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import io.berth.cluster.ReconcileRequests;
+import io.berth.common.ProblemException;
+import io.berth.workspace.Workspace;
+
+/** Plans, managed by platform admins. A changed plan re-applies the quotas of every workspace on it. */
+@ApplicationScoped
+public class PlanService {
+
+    private final ReconcileRequests reconcile;
+
+    PlanService(ReconcileRequests reconcile) {
+        this.reconcile = reconcile;
+    }
+
+    @Transactional
+    public List<PlanView> list(boolean activeOnly) {
+        return (activeOnly ? Plan.<Plan>list("active = true order by id") : Plan.<Plan>list("order by id")).stream()
+                .map(PlanView::of).toList();
+    }
+
+    @Transactional
+    public PlanView get(String id) {
+        Plan p = Plan.findById(id);
+        if (p == null) {
+            throw ProblemException.notFound("No plan " + id);
+        }
+        return PlanView.of(p);
+    }
+
+    /** Creates or replaces a plan; every field is validated and a problem names the first bad one. */
+    @Transactional
+    public PlanView put(String id, PlanView v) {
+        if (id == null || !id.matches("^[a-z][a-z0-9-]{0,30}$")) {
+            throw ProblemException.badRequest("id",
+                    "must be 1-31 characters: a lowercase letter, then letters, digits or '-'");
+        }
+        if (v == null) {
+            throw ProblemException.badRequest("body", "is required");
+        }
+        require(v.name() != null && !v.name().isBlank() && v.name().length() <= 60, "name",
+                "is required (at most 60 characters)");
+        require(v.maxWorkspaces() >= 1, "maxWorkspaces", "must be at least 1");
+        for (var f : List.of(new Field("cpuRequestMillis", v.cpuRequestMillis()),
+                new Field("cpuLimitMillis", v.cpuLimitMillis()),
+                new Field("memoryRequestBytes", v.memoryRequestBytes()),
+                new Field("memoryLimitBytes", v.memoryLimitBytes()),
+                new Field("ephemeralStorageBytes", v.ephemeralStorageBytes()),
+                new Field("storageBytes", v.storageBytes()),
+                new Field("maxPods", v.maxPods()), new Field("maxServices", v.maxServices()),
+                new Field("maxSecrets", v.maxSecrets()), new Field("maxConfigmaps", v.maxConfigmaps()),
+                new Field("maxPvcs", v.maxPvcs()),
+                new Field("maxReplicationControllers", v.maxReplicationControllers()),
+                new Field("maxNodeports", v.maxNodeports()), new Field("maxLoadbalancers", v.maxLoadbalancers()),
+                new Field("priceCpuCoreHour", v.priceCpuCoreHour()),
+                new Field("priceMemoryGibHour", v.priceMemoryGibHour()),
+                new Field("priceStorageGibHour", v.priceStorageGibHour()),
+                new Field("priceExternalEgressGib", v.priceExternalEgressGib()),
+                new Field("priceExternalIngressGib", v.priceExternalIngressGib()),
+                new Field("priceInternalGib", v.priceInternalGib()),
+                new Field("priceNodeportHour", v.priceNodeportHour()),
+                new Field("priceLoadbalancerHour", v.priceLoadbalancerHour()),
+                new Field("freeAllowanceMonthly", v.freeAllowanceMonthly()))) {
+            require(f.value() >= 0, f.name(), "must not be negative");
+        }
+        require(v.defaultCpuRequestMillis() > 0, "defaultCpuRequestMillis", "must be positive");
+        require(v.defaultCpuLimitMillis() >= v.defaultCpuRequestMillis(), "defaultCpuLimitMillis",
+                "must be at least defaultCpuRequestMillis");
+        require(v.defaultMemoryRequestBytes() > 0, "defaultMemoryRequestBytes", "must be positive");
+        require(v.defaultMemoryLimitBytes() >= v.defaultMemoryRequestBytes(), "defaultMemoryLimitBytes",
+                "must be at least defaultMemoryRequestBytes");
+        require(v.storageClasses() != null && v.storageClasses().stream()
+                .allMatch(c -> c != null && c.matches("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")), "storageClasses",
+                "must be a list of StorageClass names");
+        Plan p = Plan.findById(id);
+        boolean created = p == null;
+        if (created) {
+            p = new Plan();
+            p.id = id;
+        }
+        p.name = v.name().strip();
+        p.description = v.description() == null ? "" : v.description();
+        p.active = v.active();
+        p.maxWorkspaces = v.maxWorkspaces();
+        p.cpuRequestMillis = v.cpuRequestMillis();
+        p.cpuLimitMillis = v.cpuLimitMillis();
+        p.memoryRequestBytes = v.memoryRequestBytes();
+        p.memoryLimitBytes = v.memoryLimitBytes();
+        p.ephemeralStorageBytes = v.ephemeralStorageBytes();
+        p.storageBytes = v.storageBytes();
+        p.maxPods = v.maxPods();
+        p.maxServices = v.maxServices();
+        p.maxSecrets = v.maxSecrets();
+        p.maxConfigmaps = v.maxConfigmaps();
+        p.maxPvcs = v.maxPvcs();
+        p.maxReplicationControllers = v.maxReplicationControllers();
+        p.maxNodeports = v.maxNodeports();
+        p.maxLoadbalancers = v.maxLoadbalancers();
+        p.storageClasses = v.storageClasses().toArray(String[]::new);
+        p.defaultCpuRequestMillis = v.defaultCpuRequestMillis();
+        p.defaultCpuLimitMillis = v.defaultCpuLimitMillis();
+        p.defaultMemoryRequestBytes = v.defaultMemoryRequestBytes();
+        p.defaultMemoryLimitBytes = v.defaultMemoryLimitBytes();
+        p.priceCpuCoreHour = v.priceCpuCoreHour();
+        p.priceMemoryGibHour = v.priceMemoryGibHour();
+        p.priceStorageGibHour = v.priceStorageGibHour();
+        p.priceExternalEgressGib = v.priceExternalEgressGib();
+        p.priceExternalIngressGib = v.priceExternalIngressGib();
+        p.priceInternalGib = v.priceInternalGib();
+        p.priceNodeportHour = v.priceNodeportHour();
+        p.priceLoadbalancerHour = v.priceLoadbalancerHour();
+        p.freeAllowanceMonthly = v.freeAllowanceMonthly();
+        p.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
+        if (created) {
+            p.persist();
+        } else {
+            for (Workspace w : Workspace.<Workspace>list("planId = ?1 and status not in (?2, ?3)", id,
+                    Workspace.Status.deleting, Workspace.Status.deleted)) {
+                w.generation++;
+                reconcile.workspace(w.id);
+            }
+        }
+        return PlanView.of(p);
+    }
+
+    private record Field(String name, long value) {
+    }
+
+    private static void require(boolean ok, String field, String message) {
+        if (!ok) {
+            throw ProblemException.badRequest(field, message);
+        }
+    }
+}
