@@ -49,7 +49,7 @@ final class Http {
     private Response send(HttpRequest.Builder request) {
         try {
             HttpResponse<String> r = client.send(request.header("Authorization", "Bearer " + token)
-                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                    .timeout(Duration.ofMinutes(10)).build(), HttpResponse.BodyHandlers.ofString());
             return new Response(r.statusCode(), r.body());
         } catch (IOException e) {
             throw new IllegalStateException(e);

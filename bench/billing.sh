@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Billing benchmark: one rating run over N workspaces with an hour of samples each, through
+# the real backend, and its replay. bench/billing.sh [N ...] (default 10000 100000).
+# Starts a dedicated stack (state .dev/bench, ports offset by 30000) and stops it afterwards.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export BERTH_STATE="$root/.dev/bench" BERTH_PORT_OFFSET=30000
+export BERTH_TEST_STATE="$BERTH_STATE" BERTH_TEST_PORT_OFFSET=30000 BERTH_TEST_KEEP_STACK=1
+rm -rf "$BERTH_STATE"
+cd "$root"
+./mvnw -q -B install -DskipTests -pl bench -am
+trap '"$root/dev/stack" down >/dev/null 2>&1 || true' EXIT
+"$root/dev/stack" up
+./mvnw -q -B dependency:build-classpath -pl bench -Dmdep.outputFile="$BERTH_STATE/bench.classpath" >/dev/null
+java -Dberth.root="$root" -cp "bench/target/classes:$(cat "$BERTH_STATE/bench.classpath")" \
+  io.berth.bench.BillingBench "$@"
