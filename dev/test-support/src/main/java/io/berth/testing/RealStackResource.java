@@ -14,15 +14,19 @@ public class RealStackResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         Map<String, String> env = RealStack.env();
-        return Map.of(
-                "quarkus.datasource.jdbc.url", env.get("DATABASE_URL"),
-                "quarkus.datasource.username", env.get("DATABASE_USER"),
-                "quarkus.datasource.password", env.get("DATABASE_PASSWORD"),
-                "quarkus.oidc.auth-server-url", env.get("KEYCLOAK_URL") + "/realms/" + env.get("KEYCLOAK_REALM"),
-                "quarkus.oidc.credentials.secret", env.get("OIDC_CLIENT_SECRET"),
-                "berth.cluster.kubeconfig", env.get("BACKEND_KUBECONFIG"),
-                "berth.kubeconfig.server", env.get("KUBE_API_URL"),
-                "berth.kubeconfig.ca-file", env.get("KUBE_CA_FILE"));
+        // The realm's redirect URIs name the stack's backend URL, so the backend under test listens there.
+        String port = env.get("BERTH_URL").replaceFirst(".*:", "");
+        return Map.ofEntries(Map.entry("quarkus.http.test-port", port),
+                Map.entry("berth.workspaces.public-url", env.get("BERTH_URL")),
+                Map.entry("quarkus.datasource.jdbc.url", env.get("DATABASE_URL")),
+                Map.entry("quarkus.datasource.username", env.get("DATABASE_USER")),
+                Map.entry("quarkus.datasource.password", env.get("DATABASE_PASSWORD")),
+                Map.entry("quarkus.oidc.auth-server-url",
+                        env.get("KEYCLOAK_URL") + "/realms/" + env.get("KEYCLOAK_REALM")),
+                Map.entry("quarkus.oidc.credentials.secret", env.get("OIDC_CLIENT_SECRET")),
+                Map.entry("berth.cluster.kubeconfig", env.get("BACKEND_KUBECONFIG")),
+                Map.entry("berth.kubeconfig.server", env.get("KUBE_API_URL")),
+                Map.entry("berth.kubeconfig.ca-file", env.get("KUBE_CA_FILE")));
     }
 
     @Override

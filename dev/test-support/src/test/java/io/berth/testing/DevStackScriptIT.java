@@ -25,14 +25,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DevStackScriptIT {
 
-    private static final int OFFSET = 20000;
+    private static final int OFFSET = 25000;
 
     @TempDir
     Path tmp;
 
     @Test
     void aPortInUseStopsBeforeAnythingStartsAndNamesThePortAndTheFix() throws Exception {
-        int keycloakPort = 18080 + OFFSET;
+        int keycloakPort = 18180 + OFFSET;
         try (ServerSocket squatter = new ServerSocket(keycloakPort, 1, InetAddress.getLoopbackAddress())) {
             Result r = stack(Map.of(), "up", "--no-backend");
 
