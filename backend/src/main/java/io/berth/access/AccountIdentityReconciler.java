@@ -37,9 +37,7 @@ public class AccountIdentityReconciler implements Reconciler {
             if (a == null) {
                 return null;
             }
-            em.createNativeQuery("INSERT INTO account_credential (account_id) VALUES (?1) ON CONFLICT DO NOTHING")
-                    .setParameter(1, accountId).executeUpdate();
-            AccountCredential c = AccountCredential.findById(accountId);
+            AccountCredential c = AccountCredential.ensure(em, accountId);
             return new State(a.status, c.epoch);
         });
         if (state == null) {

@@ -169,9 +169,7 @@ public class CredentialService {
     }
 
     private AccountCredential credential(UUID accountId) {
-        em.createNativeQuery("INSERT INTO account_credential (account_id) VALUES (?1) ON CONFLICT DO NOTHING")
-                .setParameter(1, accountId).executeUpdate();
-        return AccountCredential.findById(accountId);
+        return AccountCredential.ensure(em, accountId);
     }
 
     private Duration ttl(Long ttlSeconds) {

@@ -21,6 +21,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.agroal.api.AgroalDataSource;
+import io.berth.common.Sql;
 
 /**
  * Drives rating: every closed hour after the cursor, however far behind (there is no catch-up cap), each in its own
@@ -77,7 +78,7 @@ public class BillingRuns {
                 for (OffsetDateTime h : hoursWithLateSamples(c)) {
                     results.add(rateAndCommit(c, h, accounts, null, null));
                 }
-                update(c, "UPDATE billing_cursor SET samples_seen_until = greatest(samples_seen_until, ?), "
+                Sql.update(c, "UPDATE billing_cursor SET samples_seen_until = greatest(samples_seen_until, ?), "
                         + "updated_at = now() WHERE id = 1", seenUntil);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -127,7 +128,7 @@ public class BillingRuns {
             }
         }
         if (cursorSet != null) {
-            update(c, "UPDATE billing_cursor SET " + cursorSet + ", updated_at = now() WHERE id = 1", cursorValue);
+            Sql.update(c, "UPDATE billing_cursor SET " + cursorSet + ", updated_at = now() WHERE id = 1", cursorValue);
         }
         c.commit();
         return r;
@@ -156,7 +157,8 @@ public class BillingRuns {
                 first = earliest.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.HOURS);
             }
         }
-        update(c, "UPDATE billing_cursor SET last_hour = ?, samples_seen_until = ? WHERE id = 1", first.minusHours(1),
+        Sql.update(c, "UPDATE billing_cursor SET last_hour = ?, samples_seen_until = ? WHERE id = 1",
+                first.minusHours(1),
                 now.minus(IN_FLIGHT));
         return first;
     }
@@ -196,12 +198,4 @@ public class BillingRuns {
         }
     }
 
-    private static void update(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            ps.executeUpdate();
-        }
-    }
 }

@@ -1,13 +1,14 @@
 package io.berth.billing;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
+
+import io.berth.common.Sql;
 
 /**
  * Rates one closed UTC hour [start, start + 1 h) for every workspace, set-based, in the caller's database
@@ -193,29 +194,29 @@ public final class Rating {
         try (Statement st = c.createStatement()) {
             st.execute("SELECT pg_advisory_xact_lock(" + LOCK + ")");
         }
-        update(c, USAGE, start, end, start, end);
-        update(c, CANDIDATES, start);
-        update(c, """
+        Sql.update(c, USAGE, start, end, start, end);
+        Sql.update(c, CANDIDATES, start);
+        Sql.update(c, """
                 CREATE TEMP TABLE rate_won (workspace_id uuid, line text, revision int, account_id uuid,
                                             amount_micro bigint) ON COMMIT DROP""");
-        int lines = update(c, INSERT_LINES, start);
-        int charges = update(c, TRANSACTIONS);
-        update(c, LEDGER_TRANSACTIONS, hourLabel, runId.toString(), hourLabel);
-        update(c, LEDGER_ENTRIES);
-        update(c, LINK_LINES, start);
-        update(c, BALANCES);
-        int allowances = update(c, ALLOWANCES, start);
+        int lines = Sql.update(c, INSERT_LINES, start);
+        int charges = Sql.update(c, TRANSACTIONS);
+        Sql.update(c, LEDGER_TRANSACTIONS, hourLabel, runId.toString(), hourLabel);
+        Sql.update(c, LEDGER_ENTRIES);
+        Sql.update(c, LINK_LINES, start);
+        Sql.update(c, BALANCES);
+        int allowances = Sql.update(c, ALLOWANCES, start);
         if (allowances > 0) {
-            update(c, """
+            Sql.update(c, """
                     INSERT INTO ledger_transaction (id, kind, account_id, idem_key, description)
                     SELECT id, 'free_allowance', account_id, 'allowance:' || account_id || ':' || month || ':' || ?,
                            'Free monthly allowance of the plan, ' || month
                     FROM rate_allowance""", runId.toString());
-            update(c, """
+            Sql.update(c, """
                     INSERT INTO ledger_entry (transaction_id, account_id, system_account, amount_micro)
                     SELECT id, account_id, NULL, amount FROM rate_allowance
                     UNION ALL SELECT id, NULL, 'promotions', -amount FROM rate_allowance""");
-            update(c, """
+            Sql.update(c, """
                     INSERT INTO account_balance (account_id, balance_micro)
                     SELECT account_id, sum(amount) FROM rate_allowance GROUP BY account_id
                     ON CONFLICT (account_id) DO UPDATE
@@ -233,12 +234,4 @@ public final class Rating {
         return new Result(start, lines, charges, charged, allowances);
     }
 
-    private static int update(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            return ps.executeUpdate();
-        }
-    }
 }
