@@ -37,29 +37,28 @@ public final class Rating {
     public record Result(OffsetDateTime hour, int lines, int charges, long chargedMicro, int allowances) {
     }
 
+    /** Per sample: window length in whole seconds; all arithmetic per row in bigint, the sums exact numerics. */
     private static final String USAGE = """
             CREATE TEMP TABLE rate_usage ON COMMIT DROP AS
             WITH pod AS (
                 SELECT namespace,
-                       sum(greatest(cpu_request_millis * 1000 * extract(epoch FROM window_end - window_start),
-                                    cpu_usage_usec)) AS cpu,
-                       sum(greatest(memory_request_bytes, memory_avg_bytes)
-                           * extract(epoch FROM window_end - window_start)) AS memory,
-                       sum(net_external_tx_bytes)::numeric AS egress,
-                       sum(net_external_rx_bytes)::numeric AS ingress,
-                       sum(net_internal_tx_bytes + net_internal_rx_bytes)::numeric AS internal
-                FROM pod_usage_sample
-                WHERE window_start >= ?::timestamptz AND window_start < ?::timestamptz
+                       sum(greatest(cpu_request_millis * 1000 * secs, cpu_usage_usec)) AS cpu,
+                       sum(greatest(memory_request_bytes, memory_avg_bytes) * secs) AS memory,
+                       sum(net_external_tx_bytes) AS egress,
+                       sum(net_external_rx_bytes) AS ingress,
+                       sum(net_internal_tx_bytes + net_internal_rx_bytes) AS internal
+                FROM (SELECT *, extract(epoch FROM window_end - window_start)::bigint AS secs
+                      FROM pod_usage_sample
+                      WHERE window_start >= ?::timestamptz AND window_start < ?::timestamptz) s
                 GROUP BY namespace),
             obj AS (
                 SELECT namespace,
-                       sum(quantity * extract(epoch FROM window_end - window_start)) FILTER (WHERE kind = 'pvc') AS storage,
-                       sum(quantity * extract(epoch FROM window_end - window_start))
-                           FILTER (WHERE kind = 'nodeport_service') AS nodeport,
-                       sum(quantity * extract(epoch FROM window_end - window_start))
-                           FILTER (WHERE kind = 'loadbalancer_service') AS loadbalancer
-                FROM object_usage_sample
-                WHERE window_start >= ?::timestamptz AND window_start < ?::timestamptz
+                       sum(quantity * secs) FILTER (WHERE kind = 'pvc') AS storage,
+                       sum(quantity * secs) FILTER (WHERE kind = 'nodeport_service') AS nodeport,
+                       sum(quantity * secs) FILTER (WHERE kind = 'loadbalancer_service') AS loadbalancer
+                FROM (SELECT *, extract(epoch FROM window_end - window_start)::bigint AS secs
+                      FROM object_usage_sample
+                      WHERE window_start >= ?::timestamptz AND window_start < ?::timestamptz) o
                 GROUP BY namespace)
             SELECT w.id AS workspace_id, w.plan_id, v.line, v.quantity
             FROM (SELECT coalesce(p.namespace, o.namespace) AS namespace, p.cpu, p.memory, p.egress, p.ingress,
@@ -118,22 +117,25 @@ public final class Rating {
             JOIN workspace_member m ON m.workspace_id = pr.workspace_id AND m.role = 'owner'
             WHERE pr.quantity <> pr.billed_quantity""";
 
-    private static final String INSERT_LINES = """
-            WITH ins AS (
-                INSERT INTO rating_line (workspace_id, hour_start, line, revision, account_id, plan_id, quantity, unit,
-                                         unit_price_micro, amount_micro)
-                SELECT workspace_id, ?::timestamptz, line, revision, account_id, plan_id, quantity, unit, price, amount
-                FROM rate_new
-                ON CONFLICT DO NOTHING
-                RETURNING workspace_id, line, revision, account_id, amount_micro)
-            INSERT INTO rate_won SELECT * FROM ins""";
-
+    /** One charge per workspace and run, to the owner, for the lines whose amounts do not sum to zero. */
     private static final String TRANSACTIONS = """
             CREATE TEMP TABLE rate_tx ON COMMIT DROP AS
-            SELECT gen_random_uuid() AS id, w.account_id, w.workspace_id, sum(w.amount_micro)::bigint AS amount
-            FROM rate_won w
-            GROUP BY w.account_id, w.workspace_id
-            HAVING sum(w.amount_micro) <> 0""";
+            SELECT gen_random_uuid() AS id, n.account_id, n.workspace_id, sum(n.amount)::bigint AS amount
+            FROM rate_new n
+            GROUP BY n.account_id, n.workspace_id
+            HAVING sum(n.amount) <> 0""";
+
+    /**
+     * Runs are serialised by the advisory lock, so the candidates are what no other run has charged; should two runs
+     * ever overlap anyway, the unique key fails this insert and the whole run rolls back, charging nothing twice.
+     */
+    private static final String INSERT_LINES = """
+            INSERT INTO rating_line (workspace_id, hour_start, line, revision, account_id, plan_id, quantity, unit,
+                                     unit_price_micro, amount_micro, transaction_id)
+            SELECT n.workspace_id, ?::timestamptz, n.line, n.revision, n.account_id, n.plan_id, n.quantity, n.unit,
+                   n.price, n.amount, t.id
+            FROM rate_new n
+            LEFT JOIN rate_tx t ON t.workspace_id = n.workspace_id AND t.account_id = n.account_id""";
 
     private static final String LEDGER_TRANSACTIONS = """
             INSERT INTO ledger_transaction (id, kind, account_id, idem_key, description)
@@ -146,12 +148,6 @@ public final class Rating {
             SELECT id, account_id, NULL, -amount FROM rate_tx
             UNION ALL
             SELECT id, NULL, 'revenue', amount FROM rate_tx""";
-
-    private static final String LINK_LINES = """
-            UPDATE rating_line r SET transaction_id = t.id
-            FROM rate_won w JOIN rate_tx t ON t.workspace_id = w.workspace_id AND t.account_id = w.account_id
-            WHERE r.workspace_id = w.workspace_id AND r.hour_start = ?::timestamptz AND r.line = w.line
-              AND r.revision = w.revision AND w.amount_micro <> 0""";
 
     private static final String BALANCES = """
             INSERT INTO account_balance (account_id, balance_micro)
@@ -196,14 +192,10 @@ public final class Rating {
         }
         Sql.update(c, USAGE, start, end, start, end);
         Sql.update(c, CANDIDATES, start);
-        Sql.update(c, """
-                CREATE TEMP TABLE rate_won (workspace_id uuid, line text, revision int, account_id uuid,
-                                            amount_micro bigint) ON COMMIT DROP""");
-        int lines = Sql.update(c, INSERT_LINES, start);
         int charges = Sql.update(c, TRANSACTIONS);
         Sql.update(c, LEDGER_TRANSACTIONS, hourLabel, runId.toString(), hourLabel);
         Sql.update(c, LEDGER_ENTRIES);
-        Sql.update(c, LINK_LINES, start);
+        int lines = Sql.update(c, INSERT_LINES, start);
         Sql.update(c, BALANCES);
         int allowances = Sql.update(c, ALLOWANCES, start);
         if (allowances > 0) {
@@ -229,7 +221,7 @@ public final class Rating {
             charged = rs.getLong(1);
         }
         try (Statement st = c.createStatement()) {
-            st.execute("DROP TABLE rate_usage, rate_new, rate_won, rate_tx, rate_allowance");
+            st.execute("DROP TABLE rate_usage, rate_new, rate_tx, rate_allowance");
         }
         return new Result(start, lines, charges, charged, allowances);
     }
