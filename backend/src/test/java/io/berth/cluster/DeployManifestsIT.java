@@ -26,6 +26,15 @@ class DeployManifestsIT {
     }
 
     @Test
+    void theBackendDeploymentPassesAServerSideDryRunApplyWithoutPodSecurityWarnings() {
+        Kubectl.Result r = admin.run("apply", "--server-side", "--dry-run=server", "-f",
+                RealStack.root().resolve("deploy/backend").toString());
+        assertThat(r.ok()).as(r.output()).isTrue();
+        assertThat(r.stdout()).contains("deployment.apps/berth-backend serverside-applied (server dry run)");
+        assertThat(r.stderr()).doesNotContain("violate PodSecurity");
+    }
+
+    @Test
     void theBackendCanProvisionWorkspacesAndIdentities() {
         assertThat(canI("create", "namespaces", null)).isTrue();
         assertThat(canI("create", "resourcequotas", "ws-any")).isTrue();
