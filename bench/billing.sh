@@ -10,7 +10,8 @@ rm -rf "$BERTH_STATE"
 cd "$root"
 ./mvnw -q -B install -DskipTests -pl bench -am
 trap '"$root/dev/stack" down >/dev/null 2>&1 || true' EXIT
-"$root/dev/stack" up
+# The benchmark's workspaces exist only in the database: keep the reconciler from provisioning them.
+BERTH_CLUSTER_RECONCILER_ENABLED=false "$root/dev/stack" up
 ./mvnw -q -B dependency:build-classpath -pl bench -Dmdep.outputFile="$BERTH_STATE/bench.classpath" >/dev/null
 java -Dberth.root="$root" -cp "bench/target/classes:$(cat "$BERTH_STATE/bench.classpath")" \
   io.berth.bench.BillingBench "$@"

@@ -39,8 +39,11 @@ public interface ClusterConfig {
         @WithDefault("5s")
         Duration pendingScanInterval();
 
-        /** How often the leader re-applies every workspace, repairing drift made behind Berth's back. */
-        @WithDefault("10m")
+        /**
+         * How often the leader re-applies every workspace and identity, repairing drift made behind Berth's back. Each
+         * repair costs about ten API calls per workspace; on large platforms lengthen it.
+         */
+        @WithDefault("30m")
         Duration driftRepairInterval();
 
         /** Longest wait between retries of a failing workspace. */
