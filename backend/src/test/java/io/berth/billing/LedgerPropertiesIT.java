@@ -106,8 +106,9 @@ class LedgerPropertiesIT {
                 exec(c, "INSERT INTO account (id, subject, username, plan_id) VALUES (?, ?, ?, 'proptest')", id,
                         "prop-" + id, "prop" + i);
                 exec(c, """
-                        INSERT INTO workspace (id, namespace, display_name, plan_id, created_by, status)
-                        VALUES (?, ?, 'prop', 'proptest', ?, 'ready')""", ws, ns, id);
+                        INSERT INTO workspace (id, namespace, display_name, plan_id, created_by, status,
+                                               observed_generation)
+                        VALUES (?, ?, 'prop', 'proptest', ?, 'ready', 1)""", ws, ns, id);
                 exec(c, "INSERT INTO workspace_member (workspace_id, account_id, role) VALUES (?, ?, 'owner')", ws, id);
                 accounts.add(id);
                 namespaces.add(ns);
