@@ -4,3 +4,13 @@
 CREATE INDEX rating_line_hour_idx ON rating_line (hour_start);
 DROP INDEX rating_line_unstated_idx;
 DROP INDEX rating_line_tx_idx;
+
+-- Rating writes tens of thousands of lines an hour, each computed by a join over rows that
+-- exist in the same transaction (workspace, owner account, plan, its ledger transaction), and
+-- the lines are checked against the ledger by berth_ledger_drift(). Per-row foreign-key
+-- checks doubled the run's cost, so lines carry no foreign keys.
+ALTER TABLE rating_line
+    DROP CONSTRAINT rating_line_workspace_id_fkey,
+    DROP CONSTRAINT rating_line_account_id_fkey,
+    DROP CONSTRAINT rating_line_plan_id_fkey,
+    DROP CONSTRAINT rating_line_transaction_id_fkey;
