@@ -64,18 +64,16 @@ public class WorkspaceReconciler implements Reconciler {
 
     @Override
     public List<UUID> pending() {
-        return QuarkusTransaction.requiringNew().call(() -> Workspace.<Workspace>list(
-                "status <> ?1 and (status <> ?2 or observedGeneration < generation)", Workspace.Status.deleted,
-                Workspace.Status.ready).stream().map(w -> w.id).toList());
+        return QuarkusTransaction.requiringNew().call(() -> em.createQuery("select w.id from Workspace w where "
+                + "w.status <> ?1 and (w.status <> ?2 or w.observedGeneration < w.generation)", UUID.class)
+                .setParameter(1, Workspace.Status.deleted).setParameter(2, Workspace.Status.ready).getResultList());
     }
 
     @Override
     public List<UUID> all() {
-        return QuarkusTransaction.requiringNew().call(() -> Workspace.<Workspace>list("status <> ?1",
-                Workspace.Status.deleted).stream().map(w -> w.id).toList());
-    }
-
-    record Snapshot(Workspace workspace, Plan plan, List<WorkspaceManifests.Member> members) {
+        return QuarkusTransaction.requiringNew().call(() -> em.createQuery(
+                "select w.id from Workspace w where w.status <> ?1", UUID.class)
+                .setParameter(1, Workspace.Status.deleted).getResultList());
     }
 
     @Override
