@@ -76,6 +76,9 @@ public class WorkspaceReconciler implements Reconciler {
                 .setParameter(1, Workspace.Status.deleted).getResultList());
     }
 
+    record Snapshot(Workspace workspace, Plan plan, List<WorkspaceManifests.Member> members) {
+    }
+
     @Override
     public Outcome reconcile(UUID workspaceId) {
         Snapshot s = QuarkusTransaction.requiringNew().call(() -> load(workspaceId));
