@@ -15,6 +15,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.berth.common.ApiExamples;
 import io.quarkus.security.Authenticated;
 
 @Path("/api/v1/me")
@@ -54,6 +55,7 @@ public class CredentialResource {
     @Path("credentials")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Your Kubernetes credential: when the latest token was issued and when it expires")
+    @APIResponse(responseCode = "200", description = "The credential", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "credential", value = ApiExamples.CREDENTIAL)))
     public CredentialService.CredentialStatus status() {
         return credentials.status(caller.get());
     }
@@ -63,6 +65,7 @@ public class CredentialResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Rotate your credential", description = "Every token issued before stops working at "
             + "once; download a new kubeconfig afterwards.")
+    @APIResponse(responseCode = "200", description = "The new credential; download a new kubeconfig", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "rotated", value = ApiExamples.CREDENTIAL)))
     public CredentialService.CredentialStatus rotate() {
         return credentials.rotate(caller.get());
     }

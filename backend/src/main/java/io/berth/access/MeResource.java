@@ -14,8 +14,13 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.berth.common.ApiExamples;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 
@@ -44,6 +49,7 @@ public class MeResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The caller's account", description = "Creates the account on the first authenticated call.")
+    @APIResponse(responseCode = "200", description = "Your account", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "me", value = ApiExamples.ME)))
     public Me me() {
         return view(accounts.ensure(token));
     }
@@ -52,7 +58,10 @@ public class MeResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Change your settings (time zone of statements and daily views)")
-    public Me change(MeChange change) {
+    @APIResponse(responseCode = "200", description = "Your account after the change", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "me", value = ApiExamples.ME)))
+    @APIResponse(responseCode = "400", description = "timezone is not a known IANA time zone")
+    public Me change(
+            @RequestBody(required = true, content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "timezone", value = ApiExamples.ME_CHANGE))) MeChange change) {
         Account account = accounts.ensure(token);
         return view(accounts.setTimezone(account.id, change == null ? null : change.timezone()));
     }

@@ -22,14 +22,18 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.agroal.api.AgroalDataSource;
 import io.berth.access.Account;
 import io.berth.access.CurrentAccount;
+import io.berth.common.ApiExamples;
 import io.berth.common.ProblemException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.Authenticated;
@@ -73,6 +77,7 @@ public class BillingResource {
     @GET
     @Path("balance")
     @Operation(summary = "Your prepaid balance and where it stands in the debt lifecycle")
+    @APIResponse(responseCode = "200", description = "Your balance", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "balance", value = ApiExamples.BALANCE)))
     public Balance balance() {
         Account a = caller.get();
         long micros = billing.balance(a.id);
@@ -85,6 +90,7 @@ public class BillingResource {
     @GET
     @Path("ledger")
     @Operation(summary = "Your ledger: every charge, top-up, credit and adjustment, newest first, with the balance after each")
+    @APIResponse(responseCode = "200", description = "Ledger entries", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "ledger", value = ApiExamples.LEDGER)))
     public List<Entry> ledger(
             @QueryParam("limit") @Parameter(description = "At most 500 (default 100)") Integer limit) {
         int n = limit == null ? 100 : limit;
@@ -117,6 +123,8 @@ public class BillingResource {
     @Path("usage")
     @Operation(summary = "Usage and cost per hour or per day", description = "Of one workspace (any member may look) "
             + "or, without workspaceId, of everything billed to you. Days are days of your time zone.")
+    @APIResponse(responseCode = "200", description = "Usage and cost", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "usage", value = ApiExamples.USAGE)))
+    @APIResponse(responseCode = "400", description = "from is not before to, or the range is too long")
     public UsageService.Usage usage(@QueryParam("workspaceId") UUID workspaceId,
             @QueryParam("granularity") @Parameter(description = "hour (default) or day") UsageService.Granularity granularity,
             @QueryParam("from") @Parameter(description = "ISO-8601 instant, inclusive") OffsetDateTime from,
@@ -127,6 +135,7 @@ public class BillingResource {
     @GET
     @Path("statements")
     @Operation(summary = "Your monthly statements, newest first")
+    @APIResponse(responseCode = "200", description = "Your statements", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "statements", value = ApiExamples.STATEMENTS)))
     public List<StatementService.Statement> statements() {
         return statements.list(caller.get().id);
     }
@@ -134,6 +143,7 @@ public class BillingResource {
     @GET
     @Path("statements/{id}")
     @Operation(summary = "One statement (JSON)")
+    @APIResponse(responseCode = "200", description = "The statement", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "statement", value = ApiExamples.STATEMENT)))
     public StatementService.Statement statement(@PathParam("id") UUID id) {
         return mine(id);
     }
@@ -142,6 +152,7 @@ public class BillingResource {
     @Path("statements/{id}/csv")
     @Produces("text/csv")
     @Operation(summary = "One statement as CSV")
+    @APIResponse(responseCode = "200", description = "The statement as CSV", content = @Content(mediaType = "text/csv", examples = @ExampleObject(name = "csv", value = ApiExamples.STATEMENT_CSV)))
     public Response statementCsv(@PathParam("id") UUID id) {
         StatementService.Statement s = mine(id);
         return Response.ok(StatementService.csv(s), "text/csv; charset=utf-8")
@@ -153,7 +164,13 @@ public class BillingResource {
     @Path("vouchers/redeem")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Redeem a voucher code")
-    public BillingService.Redeemed redeem(@RequestBody(required = true) Redeem request) {
+    @APIResponse(responseCode = "200", description = "Redeemed", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "redeemed", value = ApiExamples.REDEEMED)))
+    @APIResponse(responseCode = "404", description = "No such voucher code")
+    @APIResponse(responseCode = "409", description = "Already redeemed")
+    @APIResponse(responseCode = "410", description = "Expired")
+    @APIResponse(responseCode = "429", description = "Too many attempts; see Retry-After")
+    public BillingService.Redeemed redeem(
+            @RequestBody(required = true, content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "code", value = ApiExamples.REDEEM))) Redeem request) {
         return billing.redeem(caller.get(), request == null ? null : request.code());
     }
 

@@ -12,12 +12,17 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.berth.common.ApiExamples;
 import io.berth.common.Problem;
 import io.berth.common.ProblemException;
 
@@ -52,7 +57,10 @@ public class TopupWebhookResource {
     @Operation(summary = "Top-up notification from the payment provider", description = "Body: {\"id\": event id, "
             + "\"type\": \"topup.succeeded\", \"data\": {\"account_id\", \"amount_micro\", \"currency\"}}; header "
             + "Berth-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\">.")
-    public Outcome receive(@HeaderParam(SIGNATURE) String signature, String body) {
+    @APIResponse(responseCode = "200", description = "Credited (result credited)", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "outcome", value = ApiExamples.TOPUP_OUTCOME)))
+    @APIResponse(responseCode = "400", description = "Bad or missing signature, stale timestamp, other currency, or an event already processed")
+    public Outcome receive(@HeaderParam(SIGNATURE) String signature,
+            @RequestBody(required = true, content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "event", value = ApiExamples.TOPUP_EVENT))) String body) {
         String secret = config.webhookSecret().orElseThrow(() -> new ProblemException(Problem.of(503,
                 "Top-ups not configured", "This platform has no payment provider configured")));
         String refused = TopupSignature.check(signature, body == null ? "" : body, secret, Instant.now(),

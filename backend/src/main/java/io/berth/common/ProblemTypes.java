@@ -13,6 +13,7 @@ public final class ProblemTypes {
     public static final URI NOT_FOUND = URI.create(BASE + "not-found");
     public static final URI CONFLICT = URI.create(BASE + "conflict");
     public static final URI INTERNAL = URI.create(BASE + "internal");
+    public static final URI RATE_LIMITED = URI.create(BASE + "rate-limited");
 
     private ProblemTypes() {
     }
@@ -24,6 +25,7 @@ public final class ProblemTypes {
             case 403 -> FORBIDDEN;
             case 404 -> NOT_FOUND;
             case 409, 412 -> CONFLICT;
+            case 429 -> RATE_LIMITED;
             case 500 -> INTERNAL;
             default -> URI.create("about:blank");
         };

@@ -9,7 +9,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.berth.common.ApiExamples;
 
 @Path("/api/v1/plans")
 @Tag(name = "Plans")
@@ -25,6 +30,7 @@ public class PlanResource {
 
     @GET
     @Operation(summary = "The plans on offer, with their quotas and prices (public)")
+    @APIResponse(responseCode = "200", description = "The plans on offer", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "plans", value = ApiExamples.PLANS)))
     public List<PlanView> list() {
         return plans.list(true);
     }

@@ -1,43 +1,102 @@
 package io.berth.web;
 
-import jakarta.inject.Inject;
+import java.util.List;
+
+import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
-import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import io.berth.access.Account;
-import io.berth.access.AccountService;
-import io.quarkus.oidc.IdToken;
+import io.berth.access.CredentialService;
+import io.berth.common.ProblemException;
+import io.berth.common.RateLimiter;
+import io.berth.workspace.InvitationService;
+import io.berth.workspace.InvitationView;
+import io.berth.workspace.WorkspaceService;
+import io.berth.workspace.WorkspaceView;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
 
-/** The signed-in user's console; reached through the authorization-code flow. */
+/** The console's home: workspaces with their live status, invitations waiting, balance, credential and notices. */
 @Path("/console")
 @Authenticated
+@Produces(MediaType.TEXT_HTML)
 public class ConsolePage {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance console(String username);
+        static native TemplateInstance console(Shell shell, Flash flash, List<WorkspaceView> workspaces,
+                boolean polling, List<InvitationView> invitations, ConsoleQueries.BillingState billing,
+                CredentialService.CredentialStatus credential, List<ConsoleQueries.Notice> notices,
+                String newName);
+
+        static native TemplateInstance console$rows(List<WorkspaceView> workspaces, boolean polling);
     }
 
-    @Inject
-    AccountService accounts;
+    private final Pages pages;
+    private final WorkspaceService workspaces;
+    private final InvitationService invitations;
+    private final ConsoleQueries queries;
+    private final CredentialService credentials;
+    private final RateLimiter limiter;
 
-    @Inject
-    @IdToken
-    JsonWebToken idToken;
+    ConsolePage(Pages pages, WorkspaceService workspaces, InvitationService invitations, ConsoleQueries queries,
+            CredentialService credentials, RateLimiter limiter) {
+        this.pages = pages;
+        this.workspaces = workspaces;
+        this.invitations = invitations;
+        this.queries = queries;
+        this.credentials = credentials;
+        this.limiter = limiter;
+    }
 
     @GET
-    @Produces(MediaType.TEXT_HTML)
     @Operation(hidden = true)
-    public TemplateInstance get() {
-        Account account = accounts.ensure(idToken);
-        return Templates.console(account.username);
+    public TemplateInstance get(@QueryParam("done") String done) {
+        return render(Flash.done(done), "");
+    }
+
+    /** The workspace list alone, polled by the page while a workspace is still being set up. */
+    @GET
+    @Path("workspace-rows")
+    @Operation(hidden = true)
+    public TemplateInstance rows() {
+        List<WorkspaceView> mine = workspaces.list(pages.account());
+        return Templates.console$rows(mine, settling(mine));
+    }
+
+    @POST
+    @Path("workspaces")
+    @Operation(hidden = true)
+    public Response create(@FormParam("displayName") String displayName) {
+        Account me = pages.account();
+        try {
+            limiter.check(RateLimiter.Limit.WORKSPACE_CREATE, "account:" + me.id);
+            WorkspaceView created = workspaces.create(me, displayName);
+            return Pages.seeOther("/console/workspaces/" + created.id(), "created");
+        } catch (ProblemException e) {
+            return Response.status(Pages.status(e)).entity(render(Pages.flash(e), displayName)).build();
+        }
+    }
+
+    private TemplateInstance render(Flash flash, String newName) {
+        Account me = pages.account();
+        List<WorkspaceView> mine = workspaces.list(me);
+        return Templates.console(pages.shell("console"), flash, mine, settling(mine), invitations.mine(me),
+                queries.billing(me.id), credentials.status(me), queries.notices(me.id, 5),
+                newName == null ? "" : newName);
+    }
+
+    /** Whether some workspace is still changing, so the page keeps polling. */
+    static boolean settling(List<WorkspaceView> list) {
+        return list.stream().anyMatch(w -> w.status() != io.berth.workspace.Workspace.Status.ready);
     }
 }

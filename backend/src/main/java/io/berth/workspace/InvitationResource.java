@@ -11,12 +11,15 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.berth.access.CurrentAccount;
+import io.berth.common.ApiExamples;
 import io.quarkus.security.Authenticated;
 
 @Path("/api/v1/invitations")
@@ -39,6 +42,7 @@ public class InvitationResource {
 
     @GET
     @Operation(summary = "Invitations waiting for the caller")
+    @APIResponse(responseCode = "200", description = "Invitations for you", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "invitations", value = ApiExamples.INVITATIONS)))
     public List<InvitationView> mine() {
         return invitations.mine(caller.get());
     }
@@ -47,14 +51,18 @@ public class InvitationResource {
     @Path("accept")
     @Operation(summary = "Accept an invitation with the token of its link")
     @APIResponse(responseCode = "410", description = "Expired, already used, revoked or declined")
-    public WorkspaceView accept(@RequestBody(required = true) InvitationToken request) {
+    @APIResponse(responseCode = "200", description = "The workspace you joined", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "workspace", value = ApiExamples.WORKSPACE)))
+    public WorkspaceView accept(
+            @RequestBody(required = true, content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "token", value = ApiExamples.INVITATION_TOKEN))) InvitationToken request) {
         return invitations.accept(caller.get(), request == null ? null : request.token());
     }
 
     @POST
     @Path("decline")
     @Operation(summary = "Decline an invitation with the token of its link")
-    public Response decline(@RequestBody(required = true) InvitationToken request) {
+    @APIResponse(responseCode = "204", description = "Declined")
+    public Response decline(
+            @RequestBody(required = true, content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "token", value = ApiExamples.INVITATION_TOKEN))) InvitationToken request) {
         invitations.decline(caller.get(), request == null ? null : request.token());
         return Response.noContent().build();
     }

@@ -15,12 +15,15 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.berth.access.CurrentAccount;
+import io.berth.common.ApiExamples;
 import io.quarkus.security.Authenticated;
 
 @Path("/api/v1/workspaces/{id}/invitations")
@@ -46,8 +49,9 @@ public class WorkspaceInvitationResource {
     @POST
     @Operation(summary = "Invite someone by e-mail or username (admin or owner)", description = "The answer holds "
             + "the single-use link (token and acceptUrl) once; Berth keeps only its hash.")
-    @APIResponse(responseCode = "201", description = "Created")
-    public Response invite(@PathParam("id") UUID id, @RequestBody(required = true) NewInvitation request) {
+    @APIResponse(responseCode = "201", description = "Created; token and acceptUrl are in this answer only", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "invitation", value = ApiExamples.INVITATION_CREATED)))
+    public Response invite(@PathParam("id") UUID id,
+            @RequestBody(required = true, content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "invitation", value = ApiExamples.INVITATION_NEW))) NewInvitation request) {
         InvitationView created = invitations.invite(caller.get(), id, request == null ? null : request.invitee(),
                 request == null ? null : request.role());
         return Response.created(URI.create("/api/v1/workspaces/" + id + "/invitations/" + created.id()))
@@ -56,6 +60,7 @@ public class WorkspaceInvitationResource {
 
     @GET
     @Operation(summary = "Pending invitations of a workspace (admin or owner)")
+    @APIResponse(responseCode = "200", description = "Pending invitations", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "invitations", value = ApiExamples.INVITATIONS)))
     public List<InvitationView> pending(@PathParam("id") UUID id) {
         return invitations.pendingFor(caller.get(), id);
     }
@@ -63,6 +68,7 @@ public class WorkspaceInvitationResource {
     @DELETE
     @Path("{invitationId}")
     @Operation(summary = "Revoke a pending invitation (admin or owner)")
+    @APIResponse(responseCode = "204", description = "Revoked")
     public Response revoke(@PathParam("id") UUID id, @PathParam("invitationId") UUID invitationId) {
         invitations.revoke(caller.get(), id, invitationId);
         return Response.noContent().build();

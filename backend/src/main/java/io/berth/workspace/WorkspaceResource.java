@@ -16,12 +16,15 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.berth.access.CurrentAccount;
+import io.berth.common.ApiExamples;
 import io.quarkus.security.Authenticated;
 
 @Path("/api/v1/workspaces")
@@ -53,6 +56,7 @@ public class WorkspaceResource {
 
     @GET
     @Operation(summary = "The workspaces the caller belongs to, with the caller's role in each")
+    @APIResponse(responseCode = "200", description = "Your workspaces", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "workspaces", value = ApiExamples.WORKSPACES)))
     public List<WorkspaceView> list() {
         return workspaces.list(caller.get());
     }
@@ -60,10 +64,11 @@ public class WorkspaceResource {
     @POST
     @Operation(summary = "Create a workspace", description = "Provisioning runs in the background: poll the "
             + "workspace until status is ready (usually well under a second).")
-    @APIResponse(responseCode = "201", description = "Created; status is provisioning")
+    @APIResponse(responseCode = "201", description = "Created; status is provisioning", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "workspace", value = ApiExamples.WORKSPACE)))
     @APIResponse(responseCode = "400", description = "displayName is blank, too long or has control characters")
     @APIResponse(responseCode = "403", description = "The plan's workspace limit is reached")
-    public Response create(@RequestBody(required = true) CreateWorkspace request) {
+    public Response create(
+            @RequestBody(required = true, content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "workspace", value = ApiExamples.WORKSPACE_NEW))) CreateWorkspace request) {
         WorkspaceView created = workspaces.create(caller.get(), request == null ? null : request.displayName());
         return Response.created(URI.create("/api/v1/workspaces/" + created.id())).entity(created).build();
     }
@@ -72,6 +77,7 @@ public class WorkspaceResource {
     @Path("{id}")
     @Operation(summary = "One workspace and its provisioning status")
     @APIResponse(responseCode = "404", description = "No such workspace, or the caller is not a member")
+    @APIResponse(responseCode = "200", description = "The workspace", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "workspace", value = ApiExamples.WORKSPACE)))
     public WorkspaceView get(@PathParam("id") UUID id) {
         return workspaces.get(caller.get(), id);
     }
@@ -79,7 +85,11 @@ public class WorkspaceResource {
     @PATCH
     @Path("{id}")
     @Operation(summary = "Rename a workspace (admin or owner)")
-    public WorkspaceView rename(@PathParam("id") UUID id, @RequestBody(required = true) RenameWorkspace request) {
+    @APIResponse(responseCode = "200", description = "The renamed workspace", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "workspace", value = ApiExamples.WORKSPACE)))
+    @APIResponse(responseCode = "400", description = "displayName is blank, too long or has control characters")
+    @APIResponse(responseCode = "403", description = "Needs the admin or owner role")
+    public WorkspaceView rename(@PathParam("id") UUID id,
+            @RequestBody(required = true, content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "rename", value = ApiExamples.WORKSPACE_RENAME))) RenameWorkspace request) {
         return workspaces.rename(caller.get(), id, request == null ? null : request.displayName());
     }
 
@@ -88,6 +98,7 @@ public class WorkspaceResource {
     @Operation(summary = "Delete a workspace (owner only)", description = "Every member loses access at once; "
             + "the namespace and everything in it are deleted.")
     @APIResponse(responseCode = "202", description = "Deletion started")
+    @APIResponse(responseCode = "403", description = "Only the owner may delete")
     public Response delete(@PathParam("id") UUID id) {
         workspaces.delete(caller.get(), id);
         return Response.accepted().build();
@@ -97,7 +108,10 @@ public class WorkspaceResource {
     @Path("{id}/transfer")
     @Tag(name = "Members")
     @Operation(summary = "Transfer ownership to another member (owner only); the old owner becomes an admin")
-    public List<MemberView> transfer(@PathParam("id") UUID id, @RequestBody(required = true) Transfer transfer) {
+    @APIResponse(responseCode = "200", description = "The members afterwards", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "members", value = ApiExamples.MEMBERS)))
+    @APIResponse(responseCode = "403", description = "Only the owner may transfer")
+    public List<MemberView> transfer(@PathParam("id") UUID id,
+            @RequestBody(required = true, content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "transfer", value = ApiExamples.TRANSFER))) Transfer transfer) {
         return members.transfer(caller.get(), id, transfer == null ? null : transfer.accountId());
     }
 }

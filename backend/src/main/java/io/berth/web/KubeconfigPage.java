@@ -1,0 +1,126 @@
+package io.berth.web;
+
+import java.util.List;
+
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import io.berth.access.Account;
+import io.berth.access.CredentialService;
+import io.berth.common.ProblemException;
+import io.berth.common.RateLimiter;
+import io.berth.workspace.WorkspaceService;
+import io.berth.workspace.WorkspaceView;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import io.quarkus.security.Authenticated;
+
+/**
+ * Kubeconfigs: download one, or show it to copy, with the token's lifetime chosen here; see when the current one
+ * expires; rotate the credential so every earlier kubeconfig stops working. Issuing is a POST (with the CSRF token),
+ * so no link on another site can make the browser fetch a credential.
+ */
+@Path("/console/kubeconfig")
+@Authenticated
+@Produces(MediaType.TEXT_HTML)
+public class KubeconfigPage {
+
+    static final String YAML = "application/yaml";
+    /** Lifetimes offered, in days (the API server caps tokens at 30 days). */
+    static final List<Integer> TTL_DAYS = List.of(1, 7, 30);
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance kubeconfig(Shell shell, Flash flash, CredentialService.CredentialStatus status,
+                List<WorkspaceView> workspaces, List<Integer> ttlDays);
+
+        static native TemplateInstance shown(String yaml, String expiresAt);
+    }
+
+    private final Pages pages;
+    private final CredentialService credentials;
+    private final WorkspaceService workspaces;
+    private final RateLimiter limiter;
+
+    KubeconfigPage(Pages pages, CredentialService credentials, WorkspaceService workspaces, RateLimiter limiter) {
+        this.pages = pages;
+        this.credentials = credentials;
+        this.workspaces = workspaces;
+        this.limiter = limiter;
+    }
+
+    @GET
+    @Operation(hidden = true)
+    public TemplateInstance get(@QueryParam("done") String done) {
+        return render(Flash.done(done));
+    }
+
+    @POST
+    @Path("download")
+    @Operation(hidden = true)
+    public Response download(@FormParam("ttlDays") Integer ttlDays) {
+        Account me = pages.account();
+        limiter.check(RateLimiter.Limit.CREDENTIAL_ISSUE, "account:" + me.id);
+        CredentialService.Kubeconfig k = credentials.kubeconfig(me, ttl(ttlDays));
+        return Response.ok(k.yaml(), YAML)
+                .header("Content-Disposition", "attachment; filename=\"berth-"
+                        + me.username.replaceAll("[^A-Za-z0-9._-]", "_") + ".kubeconfig\"")
+                .header("X-Berth-Token-Expires-At", k.expiresAt().toString()).header("Cache-Control", "no-store")
+                .build();
+    }
+
+    /** The kubeconfig in the page, to copy (an htmx fragment). */
+    @POST
+    @Path("show")
+    @Operation(hidden = true)
+    public TemplateInstance show(@FormParam("ttlDays") Integer ttlDays) {
+        Account me = pages.account();
+        limiter.check(RateLimiter.Limit.CREDENTIAL_ISSUE, "account:" + me.id);
+        CredentialService.Kubeconfig k = credentials.kubeconfig(me, ttl(ttlDays));
+        return Templates.shown(k.yaml(), Formats.when(k.expiresAt()));
+    }
+
+    @POST
+    @Path("rotate")
+    @Operation(hidden = true)
+    public Response rotate(@FormParam("confirm") String confirm) {
+        Account me = pages.account();
+        if (!"yes".equals(confirm)) {
+            return Response.status(400)
+                    .entity(render(Flash.error("Tick the box to confirm that every kubeconfig you downloaded before "
+                            + "stops working.", "confirm")))
+                    .build();
+        }
+        limiter.check(RateLimiter.Limit.CREDENTIAL_ISSUE, "account:" + me.id);
+        try {
+            credentials.rotate(me);
+        } catch (ProblemException e) {
+            return Response.status(Pages.status(e)).entity(render(Pages.flash(e))).build();
+        }
+        return Pages.seeOther("/console/kubeconfig", "rotated");
+    }
+
+    private TemplateInstance render(Flash flash) {
+        Account me = pages.account();
+        return Templates.kubeconfig(pages.shell("kubeconfig"), flash, credentials.status(me), workspaces.list(me),
+                TTL_DAYS);
+    }
+
+    private static Long ttl(Integer days) {
+        if (days == null) {
+            return null;
+        }
+        if (!TTL_DAYS.contains(days)) {
+            throw ProblemException.badRequest("ttlDays", "must be one of " + TTL_DAYS);
+        }
+        return days * 86_400L;
+    }
+}
