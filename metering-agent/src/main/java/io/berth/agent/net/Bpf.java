@@ -1,0 +1,321 @@
+package io.berth.agent.net;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.berth.agent.StartupException;
+import io.berth.agent.os.Exec;
+
+/**
+ * The pinned BPF objects, driven through bpftool: the counter array and the CIDR trie (pinned under the pin path so
+ * they outlive the agent) and the programs (pinned per build, so an upgrade can swap them under running filters).
+ *
+ * <p>
+ * Counter layout: index = slot * 4 + direction * 2 + class, direction 0 = tx, 1 = rx, class 0 = external, 1 =
+ * internal; value = {u64 bytes, u64 packets} per CPU.
+ */
+public final class Bpf {
+
+    private static final Logger LOG = Logger.getLogger(Bpf.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String TX_PROGRAM = "berth_tx";
+    static final String RX_PROGRAM = "berth_rx";
+
+    private final Exec exec;
+    private final String bpftool;
+    private final Path pinPath;
+    private int maxSlots;
+
+    public Bpf(Exec exec, String bpftool, Path pinPath) {
+        this.exec = exec;
+        this.bpftool = bpftool;
+        this.pinPath = pinPath;
+    }
+
+    public Path countersPin() {
+        return pinPath.resolve("maps/counters");
+    }
+
+    public Path cidrs4Pin() {
+        return pinPath.resolve("maps/cidrs4");
+    }
+
+    public Path cidrs6Pin() {
+        return pinPath.resolve("maps/cidrs6");
+    }
+
+    Path configPin() {
+        return pinPath.resolve("maps/config");
+    }
+
+    Path classCachePin() {
+        return pinPath.resolve("maps/class_cache");
+    }
+
+    /** Highest usable slot (slot 0 is kept for the start-up probe). */
+    public int maxSlots() {
+        return maxSlots;
+    }
+
+    /** Creates the pinned maps, or checks the ones a previous run left (their counters are what survives). */
+    public void ensureMaps(int maxPods) {
+        mkdirs(pinPath.resolve("maps"));
+        int entries = (maxPods + 1) * 4;
+        maxSlots = maxPods;
+        if (Files.exists(countersPin())) {
+            JsonNode info = show(countersPin());
+            requireLayout(info, "percpu_array", 4, 16);
+            int existing = info.path("max_entries").asInt();
+            if (existing != entries) {
+                maxSlots = existing / 4 - 1;
+                LOG.warnf("berth.agent.net.max-pods=%d, but the pinned counter map %s holds %d pods; keeping it"
+                        + " (its counters are unsent usage). Remove the pin while the node is drained to resize.",
+                        maxPods, countersPin(), maxSlots);
+            }
+        } else {
+            run("creating the counter map", bpftool, "map", "create", countersPin().toString(), "type",
+                    "percpu_array", "key", "4", "value", "16", "entries", Integer.toString(entries), "name",
+                    "berth_counters");
+        }
+        ensureTrie(cidrs4Pin(), 8, "berth_cidrs4");
+        ensureTrie(cidrs6Pin(), 20, "berth_cidrs6");
+        ensureMap(configPin(), "array", 4, 4, 1, "berth_config");
+        ensureMap(classCachePin(), "percpu_array", 4, 16, 1024, "berth_class_cache");
+    }
+
+    private void ensureMap(Path pin, String type, int key, int value, int entries, String name) {
+        if (Files.exists(pin)) {
+            requireLayout(show(pin), type, key, value);
+        } else {
+            run("creating the map " + name, bpftool, "map", "create", pin.toString(), "type", type, "key",
+                    Integer.toString(key), "value", Integer.toString(value), "entries", Integer.toString(entries),
+                    "name", name);
+        }
+    }
+
+    private void ensureTrie(Path pin, int keySize, String name) {
+        if (Files.exists(pin)) {
+            requireLayout(show(pin), "lpm_trie", keySize, 4);
+        } else {
+            // flags 1: BPF_F_NO_PREALLOC, which LPM tries require
+            run("creating the CIDR map " + name, bpftool, "map", "create", pin.toString(), "type", "lpm_trie", "key",
+                    Integer.toString(keySize), "value", "4", "entries", "1024", "name", name, "flags", "1");
+        }
+    }
+
+    /** Loads both programs of {@code object} bound to the pinned maps, unless this build's are already pinned. */
+    public Path loadPrograms(Path object, String build) {
+        Path dir = pinPath.resolve("progs").resolve(build);
+        if (Files.exists(dir.resolve(TX_PROGRAM)) && Files.exists(dir.resolve(RX_PROGRAM))) {
+            return dir;
+        }
+        mkdirs(pinPath.resolve("progs"));
+        if (Files.exists(dir)) {
+            deletePins(dir);
+        }
+        Exec.Result r = exec.run(List.of(bpftool, "prog", "loadall", object.toString(), dir.toString(), "type",
+                "classifier", "map", "name", "berth_counters", "pinned", countersPin().toString(), "map", "name",
+                "berth_cidrs4", "pinned", cidrs4Pin().toString(), "map", "name", "berth_cidrs6", "pinned",
+                cidrs6Pin().toString(), "map", "name", "berth_config", "pinned", configPin().toString(), "map", "name",
+                "berth_class_cache", "pinned", classCachePin().toString()));
+        if (!r.ok()) {
+            deletePins(dir);
+            throw new StartupException("berth.agent.net.enabled", "the kernel refused the traffic meter program ("
+                    + bpftool + " prog loadall: " + tail(r.message()) + "); set berth.agent.net.enabled=false to"
+                    + " meter without traffic");
+        }
+        return dir;
+    }
+
+    /** Unpins programs of other builds; filters still using them keep them alive until they are replaced. */
+    public void pruneOtherBuilds(String build) {
+        Path progs = pinPath.resolve("progs");
+        if (!Files.isDirectory(progs)) {
+            return;
+        }
+        try (Stream<Path> dirs = Files.list(progs)) {
+            dirs.filter(d -> !d.getFileName().toString().equals(build)).forEach(Bpf::deletePins);
+        } catch (IOException e) {
+            LOG.warnf("cannot list %s: %s", progs, e.getMessage());
+        }
+    }
+
+    /** Makes the CIDR tries hold exactly {@code table}: adds and changes first, then removes what is not wanted. */
+    public void syncCidrs(ClassTable table) {
+        List<String> batch = new ArrayList<>();
+        int wantedCount = 0;
+        for (boolean ipv4 : new boolean[]{true, false}) {
+            Path pin = ipv4 ? cidrs4Pin() : cidrs6Pin();
+            Map<String, String> wanted = new HashMap<>();
+            for (ClassTable.Entry e : table.entries()) {
+                if (e.cidr().ipv4() == ipv4) {
+                    wanted.put(e.cidr().lpmKeyHex(), e.internal() ? "01 00 00 00" : "00 00 00 00");
+                }
+            }
+            Map<String, String> present = new HashMap<>();
+            for (JsonNode entry : dump(pin)) {
+                present.put(hexList(entry.path("key")), hexList(entry.path("value")));
+            }
+            wanted.forEach((key, value) -> {
+                if (!value.equals(present.get(key))) {
+                    batch.add("map update pinned " + pin + " key hex " + key + " value hex " + value);
+                }
+            });
+            present.keySet().stream().filter(k -> !wanted.containsKey(k))
+                    .forEach(key -> batch.add("map delete pinned " + pin + " key hex " + key));
+            wantedCount += wanted.size();
+        }
+        // A new generation makes every CPU's cache of IPv4 classes stale (after the tries changed, in this order).
+        long generation = (littleEndian(lookupFirst(configPin()).path("value"), 0, 4) + 1) & 0xffffffffL;
+        generation = generation == 0 ? 1 : generation;
+        batch.add("map update pinned " + configPin() + " key 0 0 0 0 value " + (generation & 0xff) + " "
+                + (generation >> 8 & 0xff) + " " + (generation >> 16 & 0xff) + " " + (generation >> 24 & 0xff));
+        Exec.Result r = exec.run(List.of(bpftool, "batch", "file", "-"), String.join("\n", batch) + "\n");
+        if (!r.ok()) {
+            throw new StartupException("berth.agent.net.internal-cidrs",
+                    "loading the CIDRs into the kernel failed: " + tail(r.message()));
+        }
+        LOG.infof("internal CIDRs in the kernel: %d entries (%d changed), generation %d", wantedCount,
+                batch.size() - 1, generation);
+    }
+
+    /** Every slot's counters, summed over CPUs. One bpftool call reads the whole array. */
+    public Map<Integer, TrafficCounters> readCounters() {
+        return parseCounters(dump(countersPin()));
+    }
+
+    /** Sums a {@code bpftool -j map dump} of the counter array into per-slot counters (slots with traffic only). */
+    static Map<Integer, TrafficCounters> parseCounters(JsonNode dump) {
+        // index % 4: 0 tx external, 1 tx internal, 2 rx external, 3 rx internal; field order as in TrafficCounters
+        int[] byteField = {2, 0, 3, 1};
+        Map<Integer, long[]> sums = new HashMap<>();
+        for (JsonNode entry : dump) {
+            int index = (int) littleEndian(entry.path("key"), 0, 4);
+            long bytes = 0;
+            long packets = 0;
+            for (JsonNode cpu : entry.path("values")) {
+                JsonNode v = cpu.path("value");
+                bytes += littleEndian(v, 0, 8);
+                packets += littleEndian(v, 8, 8);
+            }
+            if (bytes == 0 && packets == 0) {
+                continue;
+            }
+            long[] a = sums.computeIfAbsent(index / 4, k -> new long[8]);
+            a[byteField[index % 4]] += bytes;
+            a[byteField[index % 4] + 4] += packets;
+        }
+        Map<Integer, TrafficCounters> out = new HashMap<>();
+        sums.forEach((slot, a) -> out.put(slot, TrafficCounters.ofArray(a)));
+        return out;
+    }
+
+    private JsonNode show(Path pin) {
+        Exec.Result r = exec.run(List.of(bpftool, "-j", "map", "show", "pinned", pin.toString()));
+        if (!r.ok()) {
+            throw new StartupException("berth.agent.net.pin-path", "cannot read the pinned map " + pin + ": "
+                    + tail(r.message()));
+        }
+        return parse(r.stdout());
+    }
+
+    /** Entry 0 of an array map. */
+    private JsonNode lookupFirst(Path pin) {
+        Exec.Result r = exec.run(
+                List.of(bpftool, "-j", "map", "lookup", "pinned", pin.toString(), "key", "0", "0", "0", "0"));
+        if (!r.ok()) {
+            throw new StartupException("berth.agent.net.pin-path", "cannot read " + pin + ": " + tail(r.message()));
+        }
+        return parse(r.stdout());
+    }
+
+    private JsonNode dump(Path pin) {
+        Exec.Result r = exec.run(List.of(bpftool, "-j", "map", "dump", "pinned", pin.toString()));
+        if (!r.ok()) {
+            throw new IllegalStateException(bpftool + " map dump " + pin + " failed: " + tail(r.message()));
+        }
+        return parse(r.stdout());
+    }
+
+    private void requireLayout(JsonNode info, String type, int key, int value) {
+        if (!type.equals(info.path("type").asText()) || info.path("bytes_key").asInt() != key
+                || info.path("bytes_value").asInt() != value) {
+            throw new StartupException("berth.agent.net.pin-path", "the map pinned at " + pinPath + " is a "
+                    + info.path("type").asText() + " with " + info.path("bytes_key").asInt() + "-byte keys and "
+                    + info.path("bytes_value").asInt() + "-byte values, not the agent's " + type
+                    + "; another program owns that path: choose another pin path");
+        }
+    }
+
+    private void run(String what, String... command) {
+        Exec.Result r = exec.run(List.of(command));
+        if (!r.ok()) {
+            throw new StartupException("berth.agent.net.pin-path", what + " failed: " + tail(r.message()));
+        }
+    }
+
+    static long littleEndian(JsonNode hexBytes, int offset, int length) {
+        long v = 0;
+        for (int i = length - 1; i >= 0; i--) {
+            String h = hexBytes.get(offset + i).asText();
+            v = (v << 8) | Integer.parseInt(h.startsWith("0x") ? h.substring(2) : h, 16);
+        }
+        return v;
+    }
+
+    private static String hexList(JsonNode hexBytes) {
+        List<String> parts = new ArrayList<>();
+        for (JsonNode b : hexBytes) {
+            String h = b.asText();
+            parts.add(h.startsWith("0x") ? h.substring(2) : h);
+        }
+        return String.join(" ", parts);
+    }
+
+    static JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("bpftool printed no JSON", e);
+        }
+    }
+
+    static String tail(String message) {
+        // Verifier logs are long; the reason is at the end.
+        return message.length() <= 2000 ? message : "..." + message.substring(message.length() - 2000);
+    }
+
+    private static void mkdirs(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StartupException("berth.agent.net.pin-path", "cannot create " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private static void deletePins(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    LOG.warnf("cannot unpin %s: %s", p, e.getMessage());
+                }
+            });
+        } catch (IOException e) {
+            LOG.warnf("cannot unpin %s: %s", dir, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.berth.agent.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class BpfCountersTest {
+
+    /** What bpftool 7.1 prints for a percpu_array without BTF (recorded), slot 7 on two CPUs. */
+    static final String DUMP = """
+            [{"key":["0x1c","0x00","0x00","0x00"],"values":[{"cpu":0,"value":["0x28","0x28","0x00","0x00","0x00","0x00","0x00","0x00","0x0a","0x00","0x00","0x00","0x00","0x00","0x00","0x00"]},{"cpu":1,"value":["0x00","0x00","0x00","0x00","0x00","0x00","0x00","0x00","0x00","0x00","0x00","0x00","0x00","0x00","0x00","0x00"]}]},
+             {"key":["0x1d","0x00","0x00","0x00"],"values":[{"cpu":0,"value":["0x28","0x28","0x00","0x00","0x00","0x00","0x00","0x00","0x0a","0x00","0x00","0x00","0x00","0x00","0x00","0x00"]},{"cpu":1,"value":["0x68","0x69","0x01","0x00","0x00","0x00","0x00","0x00","0x5a","0x00","0x00","0x00","0x00","0x00","0x00","0x00"]}]},
+             {"key":["0x1f","0x00","0x00","0x00"],"values":[{"cpu":0,"value":["0x14","0x15","0x01","0x00","0x00","0x00","0x00","0x00","0x45","0x00","0x00","0x00","0x00","0x00","0x00","0x00"]},{"cpu":1,"value":["0x7c","0x7c","0x00","0x00","0x00","0x00","0x00","0x00","0x1f","0x00","0x00","0x00","0x00","0x00","0x00","0x00"]}]},
+             {"key":["0x20","0x00","0x00","0x00"],"values":[{"cpu":0,"value":["0x00","0x00","0x00","0x00","0x00","0x00","0x00","0x00","0x00","0x00","0x00","0x00","0x00","0x00","0x00","0x00"]},{"cpu":1,"value":["0x00","0x00","0x00","0x00","0x00","0x00","0x00","0x00","0x00","0x00","0x00","0x00","0x00","0x00","0x00","0x00"]}]}]
+            """;
+
+    @Test
+    void sumsCpusAndMapsIndexToClassAndDirection() {
+        Map<Integer, TrafficCounters> bySlot = Bpf.parseCounters(Bpf.parse(DUMP));
+        assertThat(bySlot).containsOnlyKeys(7);
+        TrafficCounters c = bySlot.get(7);
+        // index 28 = slot 7 tx external, 29 tx internal, 31 rx internal
+        assertThat(c.externalTxBytes()).isEqualTo(0x2828);
+        assertThat(c.externalTxPackets()).isEqualTo(10);
+        assertThat(c.internalTxBytes()).isEqualTo(0x2828 + 0x16968).isEqualTo(102_800);
+        assertThat(c.internalTxPackets()).isEqualTo(100);
+        assertThat(c.internalRxBytes()).isEqualTo(0x11514 + 0x7c7c);
+        assertThat(c.internalRxPackets()).isEqualTo(0x45 + 0x1f);
+        assertThat(c.externalRxBytes()).isZero();
+    }
+
+    @Test
+    void classidCarriesSlotAndDeviceKindInSixteenBits() {
+        assertThat(PodAttacher.classid(7, false)).isEqualTo("be7:8007");
+        assertThat(PodAttacher.classid(0x3fff, true)).isEqualTo("be7:ffff");
+        assertThat(PodAttacher.classid(0, false)).isEqualTo("be7:8000");
+    }
+
+    @Test
+    void countersTakeResetsAsRestarts() {
+        TrafficCounters before = new TrafficCounters(100, 200, 300, 400, 1, 2, 3, 4);
+        TrafficCounters after = new TrafficCounters(150, 50, 300, 400, 2, 1, 3, 4);
+        assertThat(after.since(before)).isEqualTo(new TrafficCounters(50, 50, 0, 0, 1, 1, 0, 0));
+    }
+}
