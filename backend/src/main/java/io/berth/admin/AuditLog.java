@@ -31,28 +31,6 @@ public class AuditLog {
             String targetId, String targetName, String detail, String via) {
     }
 
-    public record Page(List<Entry> entries, int page, int pageSize, long total) {
-        public int pages() {
-            return (int) Math.max(1, (total + pageSize - 1) / pageSize);
-        }
-
-        public boolean hasPrevious() {
-            return page > 1;
-        }
-
-        public boolean hasNext() {
-            return page < pages();
-        }
-
-        public int previous() {
-            return page - 1;
-        }
-
-        public int next() {
-            return page + 1;
-        }
-    }
-
     private final EntityManager em;
 
     AuditLog(EntityManager em) {
@@ -74,7 +52,7 @@ public class AuditLog {
     /** Newest first; {@code targetId} narrows to one account, workspace, plan or batch. */
     @Transactional
     @SuppressWarnings("unchecked")
-    public Page list(String targetId, int page, int pageSize) {
+    public AdminQueries.Paged<Entry> list(String targetId, int page, int pageSize) {
         int p = Math.max(1, page);
         String where = targetId == null || targetId.isBlank() ? "" : " WHERE target_id = ?1";
         var count = em.createNativeQuery("SELECT count(*) FROM admin_audit" + where);
@@ -95,6 +73,6 @@ public class AuditLog {
                     (UUID) r[2], (String) r[3], (String) r[4], (String) r[5], (String) r[6], (String) r[7],
                     (String) r[8], (String) r[9]));
         }
-        return new Page(out, p, pageSize, ((Number) count.getSingleResult()).longValue());
+        return new AdminQueries.Paged<>(out, p, pageSize, ((Number) count.getSingleResult()).longValue());
     }
 }

@@ -146,7 +146,7 @@ public class AdminAccountsPage {
         Usage charts = new Usage(g.name(), Charts.cost("admin-account-cost", u), Charts.usage("admin-account-usage", u),
                 u.totalMicro());
         return Templates.account(pages.shell("admin-accounts"), flash, detail, queries.workspaces(null, id, 1), charts,
-                console.ledger(id, 20), audit.list(id.toString(), 1, 20).entries(), plans.list(false),
+                console.ledger(id, 20), audit.list(id.toString(), 1, 20).items(), plans.list(false),
                 // A new idempotency key per form: submitting the same form twice credits once.
                 UUID.randomUUID().toString());
     }

@@ -10,6 +10,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
+import io.berth.admin.AdminQueries;
 import io.berth.admin.AuditLog;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -24,7 +25,7 @@ public class AdminAuditPage {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance audit(Shell shell, String target, AuditLog.Page log);
+        static native TemplateInstance audit(Shell shell, String target, AdminQueries.Paged<AuditLog.Entry> log);
     }
 
     private final Pages pages;

@@ -70,6 +70,6 @@ public class AdminPage {
                 Charts.of("admin-cluster-cost", "bar", "Cost per resource per day", currency, true, days, cost, micro),
                 Charts.of("admin-cluster-usage", "line", "Usage per resource per day", "", false, days, usage,
                         Map.of()),
-                queries.topConsumers(DAYS, 10), queries.debtors(20), audit.list(null, 1, 10).entries());
+                queries.topConsumers(DAYS, 10), queries.debtors(20), audit.list(null, 1, 10).items());
     }
 }

@@ -53,7 +53,7 @@ class AdminActionsIT {
 
     List<Map<String, Object>> audit(String target) {
         return admin().queryParam("target", target).get("/api/v1/admin/audit").then().statusCode(200).extract()
-                .jsonPath().getList("entries");
+                .jsonPath().getList("items");
     }
 
     @Test
@@ -148,7 +148,7 @@ class AdminActionsIT {
                 OffsetDateTime.now(ZoneOffset.UTC).plusDays(2).toString()))
                 .post("/api/v1/admin/billing/voucher-batches")
                 .then().statusCode(200);
-        assertThat(admin().get("/api/v1/admin/audit").then().extract().jsonPath().getString("entries[0].action"))
+        assertThat(admin().get("/api/v1/admin/audit").then().extract().jsonPath().getString("items[0].action"))
                 .isEqualTo("vouchers.create");
         try (Connection c = ds.getConnection();
                 PreparedStatement ps = c.prepareStatement(
