@@ -11,7 +11,9 @@ rm -rf "$BERTH_STATE"
 cd "$root"
 ./mvnw -q -B install -DskipTests -pl bench -am
 trap '"$root/dev/stack" down >/dev/null 2>&1 || true' EXIT
-BERTH_WORKSPACES_PUBLIC_URL=http://localhost:38080 "$root/dev/stack" up
+# One benchmark user makes 1,200 workspaces and as many kubeconfigs: lift its per-account rate limits.
+BERTH_RATE_LIMITS_WORKSPACE_CREATE=100000/PT1H BERTH_RATE_LIMITS_CREDENTIAL_ISSUE=100000/PT1H \
+  BERTH_WORKSPACES_PUBLIC_URL=http://localhost:38080 "$root/dev/stack" up
 ./mvnw -q -B dependency:build-classpath -pl bench -Dmdep.outputFile="$BERTH_STATE/bench.classpath" >/dev/null
 java -Dberth.root="$root" -cp "bench/target/classes:$(cat "$BERTH_STATE/bench.classpath")" \
   io.berth.bench.WorkspaceBench "${1:-200}" "${2:-1000}"

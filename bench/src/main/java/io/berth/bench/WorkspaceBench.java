@@ -210,14 +210,17 @@ public final class WorkspaceBench {
         return out.toString();
     }
 
+    /** Applying thousands of objects in one kubectl call takes minutes, not the default minute. */
+    private static final java.time.Duration APPLY_TIMEOUT = java.time.Duration.ofMinutes(20);
+
     private static double timeApply(Kubectl admin, Path template, String prefix, boolean serverSide, int n)
             throws IOException {
         Path file = template.resolveSibling(prefix + ".yaml");
         Files.writeString(file, Files.readString(template).replace("NSNAME-", prefix + "-"));
         long start = System.nanoTime();
         Kubectl.Result r = serverSide
-                ? admin.run("apply", "--server-side", "-f", file.toString())
-                : admin.run("apply", "-f", file.toString());
+                ? admin.run(APPLY_TIMEOUT, null, "apply", "--server-side", "-f", file.toString())
+                : admin.run(APPLY_TIMEOUT, null, "apply", "-f", file.toString());
         double seconds = (System.nanoTime() - start) / 1e9;
         if (!r.ok()) {
             throw new IllegalStateException("kubectl apply failed: " + r.stderr());
