@@ -57,6 +57,12 @@ public class KubeconfigPage {
         this.limiter = limiter;
     }
 
+    /** A new kubeconfig, counted against the account's credential-issue limit like the API's. */
+    private CredentialService.Kubeconfig issue(Account me, Integer ttlDays) {
+        limiter.check(RateLimiter.Limit.CREDENTIAL_ISSUE, "account:" + me.id);
+        return credentials.kubeconfig(me, ttl(ttlDays));
+    }
+
     @GET
     @Operation(hidden = true)
     public TemplateInstance get(@QueryParam("done") String done) {
@@ -68,8 +74,7 @@ public class KubeconfigPage {
     @Operation(hidden = true)
     public Response download(@FormParam("ttlDays") Integer ttlDays) {
         Account me = pages.account();
-        limiter.check(RateLimiter.Limit.CREDENTIAL_ISSUE, "account:" + me.id);
-        CredentialService.Kubeconfig k = credentials.kubeconfig(me, ttl(ttlDays));
+        CredentialService.Kubeconfig k = issue(me, ttlDays);
         return Response.ok(k.yaml(), YAML)
                 .header("Content-Disposition", "attachment; filename=\"berth-"
                         + me.username.replaceAll("[^A-Za-z0-9._-]", "_") + ".kubeconfig\"")
@@ -83,8 +88,7 @@ public class KubeconfigPage {
     @Operation(hidden = true)
     public TemplateInstance show(@FormParam("ttlDays") Integer ttlDays) {
         Account me = pages.account();
-        limiter.check(RateLimiter.Limit.CREDENTIAL_ISSUE, "account:" + me.id);
-        CredentialService.Kubeconfig k = credentials.kubeconfig(me, ttl(ttlDays));
+        CredentialService.Kubeconfig k = issue(me, ttlDays);
         return Templates.shown(k.yaml(), Formats.when(k.expiresAt()));
     }
 
