@@ -21,6 +21,13 @@ public interface BillingConfig {
     @WithDefault("5m")
     Duration ratingDelay();
 
+    /**
+     * How many database connections rate the shards of an hour at once (at most the number of shards, 8). About the
+     * number of cores the database server can give a run; the connection pool must have this many to spare.
+     */
+    @WithDefault("2")
+    int ratingConnections();
+
     /** Credit every new account gets, in micro-units (0 for none). */
     @WithDefault("5000000")
     long signupCreditMicro();

@@ -1,7 +1,6 @@
 package io.berth.billing;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -15,6 +14,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -100,12 +104,81 @@ public class BillingRuns {
 
     /** Rates one hour now, whatever the cursor says (an admin's re-run; idempotent). */
     public Rating.Result rateHour(OffsetDateTime hour) throws SQLException {
+        return rateInShards(hour, new LinkedHashSet<>());
+    }
+
+    private Rating.Result rateAndCommit(Connection c, OffsetDateTime hour, Set<UUID> accounts, String cursorSet,
+            OffsetDateTime cursorValue) throws SQLException {
+        Rating.Result r = rateInShards(hour, accounts);
+        if (cursorSet != null) {
+            Sql.update(c, "UPDATE billing_cursor SET " + cursorSet + ", updated_at = now() WHERE id = 1", cursorValue);
+        }
+        c.commit();
+        return r;
+    }
+
+    /**
+     * Stages the hour's usage, then rates its shards on up to {@code rating-connections} connections at once, each
+     * shard in its own transaction, and removes the staged usage. Should a shard fail, the shards that committed stay
+     * (each is whole: its lines, ledger transactions and balances) and the error is thrown, so the cursor does not
+     * move past the hour; rating it again charges only what the failed shard left out.
+     */
+    private Rating.Result rateInShards(OffsetDateTime hour, Set<UUID> accounts) throws SQLException {
+        UUID runId = UUID.randomUUID();
+        Set<UUID> charged = ConcurrentHashMap.newKeySet();
+        List<Integer> staged = inTransaction(c -> Rating.stage(c, hour, runId));
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(config.ratingConnections(),
+                staged.size())));
+        try {
+            List<Future<Rating.Result>> shards = new ArrayList<>();
+            for (int shard : staged) {
+                shards.add(pool.submit(() -> inTransaction(c -> Rating.rateShard(c, hour, runId, shard, charged))));
+            }
+            Rating.Result total = Rating.Result.none(hour);
+            SQLException failure = null;
+            for (Future<Rating.Result> shard : shards) {
+                try {
+                    total = total.plus(shard.get());
+                } catch (ExecutionException e) {
+                    SQLException cause = e.getCause() instanceof SQLException se
+                            ? se
+                            : new SQLException("rating a shard of " + hour + " failed", e.getCause());
+                    if (failure == null) {
+                        failure = cause;
+                    } else {
+                        failure.addSuppressed(cause);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SQLException("interrupted while rating " + hour, e);
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return total;
+        } finally {
+            pool.shutdownNow();
+            accounts.addAll(charged);
+            inTransaction(c -> {
+                Rating.unstage(c, runId);
+                return null;
+            });
+        }
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T inTransaction(Work<T> work) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                Rating.Result r = Rating.rate(c, hour, UUID.randomUUID());
+                T result = work.run(c);
                 c.commit();
-                return r;
+                return result;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -113,25 +186,6 @@ public class BillingRuns {
                 c.setAutoCommit(true);
             }
         }
-    }
-
-    private Rating.Result rateAndCommit(Connection c, OffsetDateTime hour, Set<UUID> accounts, String cursorSet,
-            OffsetDateTime cursorValue) throws SQLException {
-        Rating.Result r = Rating.rate(c, hour, UUID.randomUUID());
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT DISTINCT account_id FROM rating_line WHERE hour_start = ? AND rated_at >= now()")) {
-            ps.setObject(1, hour);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    accounts.add(rs.getObject(1, UUID.class));
-                }
-            }
-        }
-        if (cursorSet != null) {
-            Sql.update(c, "UPDATE billing_cursor SET " + cursorSet + ", updated_at = now() WHERE id = 1", cursorValue);
-        }
-        c.commit();
-        return r;
     }
 
     /**

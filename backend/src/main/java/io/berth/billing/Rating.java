@@ -1,21 +1,32 @@
 package io.berth.billing;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import io.berth.common.Sql;
 
 /**
- * Rates one closed UTC hour [start, start + 1 h) for every workspace, set-based, in the caller's database
- * transaction. For each (workspace, line) it prices the hour's whole quantity, rounds once, and charges the
- * difference to what earlier revisions of that line already charged; so re-rating an hour charges nothing, and a
- * late sample is charged once, as the next revision (an adjustment). Charges go to the workspace owner's account as
- * one ledger transaction per workspace and run, in the same database transaction as the rating lines.
+ * Rates one closed UTC hour [start, start + 1 h) for every workspace, set-based. For each (workspace, line) it prices
+ * the hour's whole quantity, rounds once, and charges the difference to what earlier revisions of that line already
+ * charged; so re-rating an hour charges nothing, and a late sample is charged once, as the next revision (an
+ * adjustment). Charges go to the workspace owner's account as one ledger transaction per workspace and run, in the
+ * same database transaction as the rating lines.
+ *
+ * <p>
+ * A run has three steps: {@link #stage} aggregates the hour's samples once into {@code rating_usage}, tagged with
+ * the owner account's shard; {@link #rateShard} rates the workspaces of one shard in one database transaction (the
+ * shards hold disjoint accounts, so several can run at once on separate connections without waiting for each other's
+ * balance rows); {@link #unstage} removes the staged rows. {@link #rate} does all three in the caller's transaction.
  *
  * <ul>
  * <li>cpu: Σ max(request × window, usage) per sample, in core-µs, priced per core-hour;</li>
@@ -28,18 +39,37 @@ import io.berth.common.Sql;
  */
 public final class Rating {
 
-    /** Serialises rating runs across every backend instance (two runs at once would only wait for each other). */
+    /** Held by the instance that runs the hourly job, so only one instance drives rating at a time. */
     public static final long LOCK = 0x6265727468_02L;
+    /**
+     * Accounts fall into this many shards. The count is fixed, not configured, so that every instance locks the same
+     * shard for the same account: two runs of one hour wait for each other shard by shard.
+     */
+    public static final int SHARDS = 8;
+    /** Advisory lock of shard k is SHARD_LOCK + k. */
+    private static final long SHARD_LOCK = 0x6265727468_10L;
 
     private Rating() {
     }
 
     public record Result(OffsetDateTime hour, int lines, int charges, long chargedMicro, int allowances) {
+
+        static Result none(OffsetDateTime hour) {
+            return new Result(hour, 0, 0, 0, 0);
+        }
+
+        Result plus(Result o) {
+            return new Result(hour, lines + o.lines, charges + o.charges, chargedMicro + o.chargedMicro,
+                    allowances + o.allowances);
+        }
     }
 
-    /** Per sample: window length in whole seconds; all arithmetic per row in bigint, the sums exact numerics. */
-    private static final String USAGE = """
-            CREATE TEMP TABLE rate_usage ON COMMIT DROP AS
+    /**
+     * The hour's quantity per (workspace, line), with the owner account and its shard. Per sample: window length in
+     * whole seconds; all arithmetic per row in bigint, the sums exact numerics.
+     */
+    private static final String STAGE = """
+            INSERT INTO rating_usage (shard, workspace_id, plan_id, account_id, line, quantity, run_id)
             WITH pod AS (
                 SELECT namespace,
                        sum(greatest(cpu_request_millis * 1000 * secs, cpu_usage_usec)) AS cpu,
@@ -60,11 +90,13 @@ public final class Rating {
                       FROM object_usage_sample
                       WHERE window_start >= ?::timestamptz AND window_start < ?::timestamptz) o
                 GROUP BY namespace)
-            SELECT w.id AS workspace_id, w.plan_id, v.line, v.quantity
+            SELECT get_byte(uuid_send(m.account_id), 15) % ?::int, w.id, w.plan_id, m.account_id, v.line, v.quantity,
+                   ?::uuid
             FROM (SELECT coalesce(p.namespace, o.namespace) AS namespace, p.cpu, p.memory, p.egress, p.ingress,
                          p.internal, o.storage, o.nodeport, o.loadbalancer
                   FROM pod p FULL JOIN obj o ON o.namespace = p.namespace) u
             JOIN workspace w ON w.namespace = u.namespace
+            JOIN workspace_member m ON m.workspace_id = w.id AND m.role = 'owner'
             CROSS JOIN LATERAL (VALUES ('cpu', u.cpu), ('memory', u.memory), ('storage', u.storage),
                                        ('external_egress', u.egress), ('external_ingress', u.ingress),
                                        ('internal_traffic', u.internal), ('nodeport', u.nodeport),
@@ -74,13 +106,17 @@ public final class Rating {
     /** The price of a line is the one its first revision used, so an adjustment never re-prices an hour. */
     private static final String CANDIDATES = """
             CREATE TEMP TABLE rate_new ON COMMIT DROP AS
-            WITH billed AS (
+            WITH usage AS (
+                SELECT workspace_id, plan_id, account_id, line, quantity
+                FROM rating_usage WHERE run_id = ?::uuid AND shard = ?),
+            billed AS (
                 SELECT workspace_id, line, sum(quantity) AS quantity, sum(amount_micro) AS amount,
                        max(revision) AS revision, (array_agg(unit_price_micro ORDER BY revision))[1] AS first_price
-                FROM rating_line WHERE hour_start = ?::timestamptz
+                FROM rating_line
+                WHERE hour_start = ?::timestamptz AND workspace_id IN (SELECT workspace_id FROM usage)
                 GROUP BY workspace_id, line),
             priced AS (
-                SELECT u.workspace_id, u.plan_id, u.line, u.quantity,
+                SELECT u.workspace_id, u.plan_id, u.account_id, u.line, u.quantity,
                        coalesce(b.first_price, CASE u.line
                            WHEN 'cpu' THEN p.price_cpu_core_hour
                            WHEN 'memory' THEN p.price_memory_gib_hour
@@ -106,15 +142,14 @@ public final class Rating {
                            ELSE 'byte' END AS unit,
                        coalesce(b.quantity, 0) AS billed_quantity, coalesce(b.amount, 0) AS billed_amount,
                        coalesce(b.revision, 0) AS revision
-                FROM rate_usage u
+                FROM usage u
                 JOIN plan p ON p.id = u.plan_id
                 LEFT JOIN billed b ON b.workspace_id = u.workspace_id AND b.line = u.line)
             SELECT pr.workspace_id, pr.plan_id, pr.line, pr.revision + 1 AS revision,
                    pr.quantity - pr.billed_quantity AS quantity, pr.unit, pr.price,
                    (div(2 * pr.quantity * pr.price + pr.divisor, 2 * pr.divisor) - pr.billed_amount)::bigint AS amount,
-                   m.account_id
+                   pr.account_id
             FROM priced pr
-            JOIN workspace_member m ON m.workspace_id = pr.workspace_id AND m.role = 'owner'
             WHERE pr.quantity <> pr.billed_quantity""";
 
     /** One charge per workspace and run, to the owner, for the lines whose amounts do not sum to zero. */
@@ -126,8 +161,8 @@ public final class Rating {
             HAVING sum(n.amount) <> 0""";
 
     /**
-     * Runs are serialised by the advisory lock, so the candidates are what no other run has charged; should two runs
-     * ever overlap anyway, the unique key fails this insert and the whole run rolls back, charging nothing twice.
+     * Runs are serialised shard by shard by advisory locks, so the candidates are what no other run has charged; should
+     * two runs ever overlap anyway, the unique key fails this insert and the shard's transaction rolls back, charging nothing twice.
      */
     private static final String INSERT_LINES = """
             INSERT INTO rating_line (workspace_id, hour_start, line, revision, account_id, plan_id, quantity, unit,
@@ -180,18 +215,55 @@ public final class Rating {
             FROM eligible e JOIN used u ON u.account_id = e.account_id
             WHERE e.allowance - u.used > 0""";
 
+    /** Rates the hour in the caller's transaction, shard after shard. */
     public static Result rate(Connection c, OffsetDateTime hour, UUID runId) throws SQLException {
-        OffsetDateTime start = hour.truncatedTo(ChronoUnit.HOURS);
-        if (!start.equals(hour)) {
-            throw new IllegalArgumentException("not an hour start: " + hour);
+        Result total = Result.none(hour);
+        for (int shard : stage(c, hour, runId)) {
+            total = total.plus(rateShard(c, hour, runId, shard, new HashSet<>()));
         }
-        OffsetDateTime end = start.plusHours(1);
+        unstage(c, runId);
+        return total;
+    }
+
+    /**
+     * Aggregates the hour's samples into rating_usage under the run's id (and clears what crashed runs left); returns
+     * the shards that have usage.
+     */
+    public static List<Integer> stage(Connection c, OffsetDateTime hour, UUID runId) throws SQLException {
+        OffsetDateTime start = hourStart(hour);
+        tuneSession(c);
+        Sql.update(c, "DELETE FROM rating_usage WHERE staged_at < now() - interval '1 day'");
+        Sql.update(c, STAGE, start, start.plusHours(1), start, start.plusHours(1), SHARDS, runId);
+        List<Integer> shards = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT DISTINCT shard FROM rating_usage WHERE run_id = ? ORDER BY shard")) {
+            ps.setObject(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    shards.add(rs.getInt(1));
+                }
+            }
+        }
+        return shards;
+    }
+
+    public static void unstage(Connection c, UUID runId) throws SQLException {
+        Sql.update(c, "DELETE FROM rating_usage WHERE run_id = ?", runId);
+    }
+
+    /**
+     * Rates the staged workspaces of one shard in the caller's transaction, and adds the accounts it charged or
+     * credited to {@code accounts}.
+     */
+    public static Result rateShard(Connection c, OffsetDateTime hour, UUID runId, int shard, Set<UUID> accounts)
+            throws SQLException {
+        OffsetDateTime start = hourStart(hour);
         String hourLabel = start.toInstant().toString().substring(0, 13);
         try (Statement st = c.createStatement()) {
-            st.execute("SELECT pg_advisory_xact_lock(" + LOCK + ")");
+            st.execute("SELECT pg_advisory_xact_lock(" + (SHARD_LOCK + shard) + ")");
         }
-        Sql.update(c, USAGE, start, end, start, end);
-        Sql.update(c, CANDIDATES, start);
+        tuneSession(c);
+        Sql.update(c, CANDIDATES, runId, shard, start);
         int charges = Sql.update(c, TRANSACTIONS);
         Sql.update(c, LEDGER_TRANSACTIONS, hourLabel, runId.toString(), hourLabel);
         Sql.update(c, LEDGER_ENTRIES);
@@ -214,16 +286,39 @@ public final class Rating {
                     ON CONFLICT (account_id) DO UPDATE
                     SET balance_micro = account_balance.balance_micro + excluded.balance_micro, updated_at = now()""");
         }
-        long charged = 0;
-        try (Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT coalesce(sum(amount), 0) FROM rate_tx")) {
-            rs.next();
-            charged = rs.getLong(1);
-        }
+        long charged;
         try (Statement st = c.createStatement()) {
-            st.execute("DROP TABLE rate_usage, rate_new, rate_tx, rate_allowance");
+            try (ResultSet rs = st.executeQuery("SELECT coalesce(sum(amount), 0) FROM rate_tx")) {
+                rs.next();
+                charged = rs.getLong(1);
+            }
+            try (ResultSet rs = st.executeQuery("SELECT DISTINCT account_id FROM rate_new")) {
+                while (rs.next()) {
+                    accounts.add(rs.getObject(1, UUID.class));
+                }
+            }
+            st.execute("DROP TABLE rate_new, rate_tx, rate_allowance");
         }
         return new Result(start, lines, charges, charged, allowances);
+    }
+
+    private static OffsetDateTime hourStart(OffsetDateTime hour) {
+        OffsetDateTime start = hour.truncatedTo(ChronoUnit.HOURS);
+        if (!start.equals(hour)) {
+            throw new IllegalArgumentException("not an hour start: " + hour);
+        }
+        return start;
+    }
+
+    /**
+     * The hour's aggregation keeps a group per workspace: in memory, not spilled to disk in batches. JIT compiling
+     * these statements costs more than it saves on a run that is mostly writes.
+     */
+    private static void tuneSession(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("SET LOCAL work_mem = '256MB'");
+            st.execute("SET LOCAL jit = off");
+        }
     }
 
 }

@@ -8,6 +8,8 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import io.quarkus.arc.Arc;
+
 /**
  * Accounts, workspaces and usage samples written straight into PostgreSQL, for billing tests that need exact,
  * hand-computable inputs (no cluster needed: rating reads only the database).
@@ -138,16 +140,8 @@ public final class BillingFixtures {
         }
     }
 
+    /** Rates the hour as the backend does: staged, then its shards in parallel transactions. */
     public Rating.Result rate(OffsetDateTime hour) throws SQLException {
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                Rating.Result r = Rating.rate(c, hour, UUID.randomUUID());
-                c.commit();
-                return r;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        }
+        return Arc.container().instance(BillingRuns.class).get().rateHour(hour);
     }
 }

@@ -22,6 +22,7 @@ import io.berth.testing.RealStack;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -92,6 +93,49 @@ class LedgerPropertiesIT {
     @Property(tries = 25)
     void shorterMixesKeepEveryInvariant(@ForAll("some") List<Op> ops) throws SQLException {
         check(ops);
+    }
+
+    /**
+     * The ledger's references are checked per statement (V7), not by foreign keys: an entry of a transaction that does
+     * not exist, or a transaction or entry of an account that does not exist, is refused; an account with ledger
+     * history cannot be deleted.
+     */
+    @Example
+    void ledgerRowsMustNameWhatExistsAndKeepTheirAccount() throws SQLException {
+        try (Connection c = connect()) {
+            UUID account = UUID.randomUUID();
+            exec(c, "INSERT INTO account (id, subject, username, plan_id) VALUES (?, ?, 'refs', 'proptest')", account,
+                    "refs-" + account);
+            Ledger.post(c, Posting.toCustomer(Posting.Kind.topup, account, 5, Posting.SystemAccount.payments,
+                    "refs:" + account, "top-up", null, null));
+            UUID ghostTx = UUID.randomUUID();
+            UUID ghostAccount = UUID.randomUUID();
+
+            assertRefused(c, "ledger entry names transaction " + ghostTx, """
+                    INSERT INTO ledger_entry (transaction_id, account_id, system_account, amount_micro)
+                    VALUES (?, NULL, 'payments', 1), (?, NULL, 'revenue', -1)""", ghostTx, ghostTx);
+            assertRefused(c, "ledger transaction names account " + ghostAccount, """
+                    INSERT INTO ledger_transaction (id, kind, account_id, idem_key, description)
+                    VALUES (?, 'credit', ?, ?, 'ghost')""", ghostTx, ghostAccount, "ghost:" + ghostTx);
+            c.setAutoCommit(false);
+            exec(c, """
+                    INSERT INTO ledger_transaction (id, kind, account_id, idem_key, description)
+                    VALUES (?, 'credit', ?, ?, 'ghost')""", ghostTx, account, "ghost:" + ghostTx);
+            assertRefused(c, "ledger entry names account " + ghostAccount, """
+                    INSERT INTO ledger_entry (transaction_id, account_id, system_account, amount_micro)
+                    VALUES (?, ?, NULL, 1), (?, NULL, 'adjustments', -1)""", ghostTx, ghostAccount, ghostTx);
+            c.rollback();
+            c.setAutoCommit(true);
+            assertRefused(c, "account " + account + " has ledger history and cannot be deleted",
+                    "DELETE FROM account WHERE id = ?", account);
+            assertThat(Ledger.balance(c, account)).isEqualTo(5);
+        }
+    }
+
+    private static void assertRefused(Connection c, String message, String sql, Object... params) {
+        assertThatThrownBy(() -> exec(c, sql, params)).isInstanceOfSatisfying(SQLException.class,
+                e -> assertThat(e.getSQLState()).as("foreign_key_violation").isEqualTo("23503"))
+                .hasMessageContaining(message);
     }
 
     private void check(List<Op> ops) throws SQLException {

@@ -3,8 +3,10 @@ package io.berth.billing;
 import static io.berth.billing.BillingFixtures.GIB;
 import static io.berth.billing.BillingFixtures.MIB;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -234,6 +236,52 @@ class RatingIT {
 
         assertThat(f.balance(owner)).isEqualTo(signup(owner) - 1_000_000);
         assertThat(f.balance(member)).isEqualTo(memberBefore);
+    }
+
+    /**
+     * Shards commit one by one: when one fails, the others' charges stay, the run reports the failure, and rating the
+     * hour again charges exactly what the failed shard left out.
+     */
+    @Test
+    void aFailedShardIsChargedByTheNextRunAndTheOthersNotAgain() throws Exception {
+        UUID owner = f.account("UTC", "ratetest");
+        UUID other = f.account("UTC", "ratetest");
+        while (shard(other) == shard(owner)) {
+            other = f.account("UTC", "ratetest");
+        }
+        var ok = f.workspace(owner, "ratetest");
+        var failing = f.workspace(other, "ratetest");
+        OffsetDateTime hour = HOUR.minusHours(60);
+        f.podFor(ok, UUID.randomUUID(), hour, 60, 60_000_000, 0, 0, 0);
+        f.podFor(failing, UUID.randomUUID(), hour, 60, 60_000_000, 0, 0, 0);
+        f.exec("""
+                CREATE FUNCTION rating_it_fail() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'injected failure'; END; $$""");
+        f.exec("CREATE TRIGGER rating_it_fail BEFORE INSERT ON rating_line FOR EACH ROW WHEN (NEW.workspace_id = '"
+                + failing.id() + "') EXECUTE FUNCTION rating_it_fail()");
+        try {
+            assertThatThrownBy(() -> f.rate(hour)).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("injected failure");
+        } finally {
+            f.exec("DROP TRIGGER rating_it_fail ON rating_line");
+            f.exec("DROP FUNCTION rating_it_fail()");
+        }
+        assertThat(f.charged(ok, hour, "cpu")).isEqualTo(1_000_000);
+        assertThat(f.scalar("SELECT count(*) FROM rating_line WHERE workspace_id = ?", failing.id())).isZero();
+        assertThat(f.balance(other)).isEqualTo(signup(other));
+
+        f.rate(hour);
+
+        assertThat(f.charged(failing, hour, "cpu")).isEqualTo(1_000_000);
+        assertThat(f.balance(other)).isEqualTo(signup(other) - 1_000_000);
+        assertThat(f.scalar("SELECT count(*) FROM rating_line WHERE workspace_id = ?", ok.id())).isEqualTo(1);
+        assertThat(f.balance(owner)).isEqualTo(signup(owner) - 1_000_000);
+        assertThat(f.scalar("SELECT count(*) FROM rating_usage")).as("staged usage removed").isZero();
+        assertNoDrift();
+    }
+
+    private long shard(UUID account) throws Exception {
+        return f.scalar("SELECT get_byte(uuid_send(?::uuid), 15) % " + Rating.SHARDS, account.toString());
     }
 
     private long signup(UUID account) throws Exception {
