@@ -10,8 +10,9 @@ rm -rf "$BERTH_STATE"
 cd "$root"
 ./mvnw -q -B install -DskipTests -pl bench -am
 trap '"$root/dev/stack" down >/dev/null 2>&1 || true' EXIT
-# The benchmark's workspaces exist only in the database: keep the reconciler from provisioning them.
-BERTH_CLUSTER_RECONCILER_ENABLED=false "$root/dev/stack" up
+# The benchmark's workspaces exist only in the database: keep the reconciler from provisioning them,
+# and the hourly job from rating the same hours (and suspending the accounts) while the benchmark does.
+BERTH_CLUSTER_RECONCILER_ENABLED=false BERTH_BILLING_JOBS_ENABLED=false "$root/dev/stack" up
 ./mvnw -q -B dependency:build-classpath -pl bench -Dmdep.outputFile="$BERTH_STATE/bench.classpath" >/dev/null
 java -Dberth.root="$root" -cp "bench/target/classes:$(cat "$BERTH_STATE/bench.classpath")" \
   io.berth.bench.BillingBench "$@"

@@ -68,8 +68,8 @@ public final class Rating {
      * The hour's quantity per (workspace, line), with the owner account and its shard. Per sample: window length in
      * whole seconds; all arithmetic per row in bigint, the sums exact numerics.
      */
-    private static final String STAGE = """
-            INSERT INTO rating_usage (shard, workspace_id, plan_id, account_id, line, quantity, run_id)
+    private static final String USAGE = """
+            CREATE TEMP TABLE rate_staged ON COMMIT DROP AS
             WITH pod AS (
                 SELECT namespace,
                        sum(greatest(cpu_request_millis * 1000 * secs, cpu_usage_usec)) AS cpu,
@@ -90,8 +90,8 @@ public final class Rating {
                       FROM object_usage_sample
                       WHERE window_start >= ?::timestamptz AND window_start < ?::timestamptz) o
                 GROUP BY namespace)
-            SELECT get_byte(uuid_send(m.account_id), 15) % ?::int, w.id, w.plan_id, m.account_id, v.line, v.quantity,
-                   ?::uuid
+            SELECT get_byte(uuid_send(m.account_id), 15) % ?::int AS shard, w.id AS workspace_id, w.plan_id,
+                   m.account_id, v.line, v.quantity
             FROM (SELECT coalesce(p.namespace, o.namespace) AS namespace, p.cpu, p.memory, p.egress, p.ingress,
                          p.internal, o.storage, o.nodeport, o.loadbalancer
                   FROM pod p FULL JOIN obj o ON o.namespace = p.namespace) u
@@ -106,14 +106,11 @@ public final class Rating {
     /** The price of a line is the one its first revision used, so an adjustment never re-prices an hour. */
     private static final String CANDIDATES = """
             CREATE TEMP TABLE rate_new ON COMMIT DROP AS
-            WITH usage AS (
-                SELECT workspace_id, plan_id, account_id, line, quantity
-                FROM rating_usage WHERE run_id = ?::uuid AND shard = ?),
-            billed AS (
+            WITH billed AS (
                 SELECT workspace_id, line, sum(quantity) AS quantity, sum(amount_micro) AS amount,
                        max(revision) AS revision, (array_agg(unit_price_micro ORDER BY revision))[1] AS first_price
                 FROM rating_line
-                WHERE hour_start = ?::timestamptz AND workspace_id IN (SELECT workspace_id FROM usage)
+                WHERE hour_start = ?::timestamptz AND workspace_id IN (SELECT workspace_id FROM rate_usage)
                 GROUP BY workspace_id, line),
             priced AS (
                 SELECT u.workspace_id, u.plan_id, u.account_id, u.line, u.quantity,
@@ -142,7 +139,7 @@ public final class Rating {
                            ELSE 'byte' END AS unit,
                        coalesce(b.quantity, 0) AS billed_quantity, coalesce(b.amount, 0) AS billed_amount,
                        coalesce(b.revision, 0) AS revision
-                FROM usage u
+                FROM rate_usage u
                 JOIN plan p ON p.id = u.plan_id
                 LEFT JOIN billed b ON b.workspace_id = u.workspace_id AND b.line = u.line)
             SELECT pr.workspace_id, pr.plan_id, pr.line, pr.revision + 1 AS revision,
@@ -233,7 +230,12 @@ public final class Rating {
         OffsetDateTime start = hourStart(hour);
         tuneSession(c);
         Sql.update(c, "DELETE FROM rating_usage WHERE staged_at < now() - interval '1 day'");
-        Sql.update(c, STAGE, start, start.plusHours(1), start, start.plusHours(1), SHARDS, runId);
+        // INSERT ... SELECT runs on one core; CREATE TABLE AS aggregates with parallel workers.
+        Sql.update(c, USAGE, start, start.plusHours(1), start, start.plusHours(1), SHARDS);
+        Sql.update(c, """
+                INSERT INTO rating_usage (run_id, shard, workspace_id, plan_id, account_id, line, quantity)
+                SELECT ?, shard, workspace_id, plan_id, account_id, line, quantity FROM rate_staged""", runId);
+        Sql.update(c, "DROP TABLE rate_staged");
         List<Integer> shards = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT DISTINCT shard FROM rating_usage WHERE run_id = ? ORDER BY shard")) {
@@ -263,7 +265,14 @@ public final class Rating {
             st.execute("SELECT pg_advisory_xact_lock(" + (SHARD_LOCK + shard) + ")");
         }
         tuneSession(c);
-        Sql.update(c, CANDIDATES, runId, shard, start);
+        // A private copy with fresh statistics: the shared table's say nothing of this run, and a plan made blind
+        // joins the shard's workspaces to their rating lines in a nested loop, quadratic in the shard's size.
+        Sql.update(c, """
+                CREATE TEMP TABLE rate_usage ON COMMIT DROP AS
+                SELECT workspace_id, plan_id, account_id, line, quantity FROM rating_usage
+                WHERE run_id = ? AND shard = ?""", runId, shard);
+        Sql.update(c, "ANALYZE rate_usage");
+        Sql.update(c, CANDIDATES, start);
         int charges = Sql.update(c, TRANSACTIONS);
         Sql.update(c, LEDGER_TRANSACTIONS, hourLabel, runId.toString(), hourLabel);
         Sql.update(c, LEDGER_ENTRIES);
@@ -297,7 +306,7 @@ public final class Rating {
                     accounts.add(rs.getObject(1, UUID.class));
                 }
             }
-            st.execute("DROP TABLE rate_new, rate_tx, rate_allowance");
+            st.execute("DROP TABLE rate_usage, rate_new, rate_tx, rate_allowance");
         }
         return new Result(start, lines, charges, charged, allowances);
     }
