@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Billing benchmark: one rating run over N workspaces with an hour of samples each, through
 # the real backend, and its replay. bench/billing.sh [N ...] (default 10000 100000).
-# Starts a dedicated stack (state .dev/bench, ports offset by 30000) and stops it afterwards.
+# Starts a dedicated stack (state .dev/bench, ports offset by 5000:
+# below the kernel's ephemeral port range, so an outgoing connection never holds one) and stops it afterwards.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-export BERTH_STATE="$root/.dev/bench" BERTH_PORT_OFFSET=30000
-export BERTH_TEST_STATE="$BERTH_STATE" BERTH_TEST_PORT_OFFSET=30000 BERTH_TEST_KEEP_STACK=1
+export BERTH_STATE="$root/.dev/bench" BERTH_PORT_OFFSET=5000
+export BERTH_TEST_STATE="$BERTH_STATE" BERTH_TEST_PORT_OFFSET=5000 BERTH_TEST_KEEP_STACK=1
 rm -rf "$BERTH_STATE"
 cd "$root"
 ./mvnw -q -B install -DskipTests -pl bench -am

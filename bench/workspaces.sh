@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Workspace provisioning benchmark on the real control plane, through the real backend.
 #   bench/workspaces.sh [latency-runs=200] [bulk=1000]
-# Starts a dedicated stack (state .dev/bench, ports offset by 30000), runs the benchmark,
+# Starts a dedicated stack (state .dev/bench, ports offset by 5000:
+# below the kernel's ephemeral port range, so an outgoing connection never holds one), runs the benchmark,
 # prints the results, and stops the stack. Results go to docs/benchmarks.md by hand.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-export BERTH_STATE="$root/.dev/bench" BERTH_PORT_OFFSET=30000
-export BERTH_TEST_STATE="$BERTH_STATE" BERTH_TEST_PORT_OFFSET=30000 BERTH_TEST_KEEP_STACK=1
+export BERTH_STATE="$root/.dev/bench" BERTH_PORT_OFFSET=5000
+export BERTH_TEST_STATE="$BERTH_STATE" BERTH_TEST_PORT_OFFSET=5000 BERTH_TEST_KEEP_STACK=1
 rm -rf "$BERTH_STATE"
 cd "$root"
 ./mvnw -q -B install -DskipTests -pl bench -am
