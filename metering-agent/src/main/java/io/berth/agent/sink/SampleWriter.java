@@ -1,12 +1,10 @@
 package io.berth.agent.sink;
 
-import java.io.IOException;
-import java.io.StringReader;
+import java.io.ByteArrayOutputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -15,10 +13,11 @@ import javax.sql.DataSource;
 
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 /**
- * Writes samples to PostgreSQL, idempotently, in one transaction per batch. Rows are first COPYed straight into the
- * table (inside a savepoint): new rows, the normal case, cost what a raw COPY costs. If any row is already there (a
+ * Writes samples to PostgreSQL, idempotently, in one transaction per batch. Rows are first COPYed (binary format)
+ * straight into the table (inside a savepoint): new rows, the normal case, cost what a raw COPY costs. If any row is already there (a
  * segment re-sent because its acknowledgement was lost) the table refuses the COPY on the natural key; the savepoint is
  * rolled back and the batch goes through a session temp table and {@code INSERT ... ON CONFLICT DO NOTHING}, which
  * keeps what is new and drops what is not. Either way re-sending adds nothing; duplicates are counted.
@@ -60,10 +59,10 @@ public final class SampleWriter {
                 int podInserted = 0;
                 int objectInserted = 0;
                 if (!pods.isEmpty()) {
-                    podInserted = write(c, "pod_usage_sample", POD_COLUMNS, podRows(pods), pods.size());
+                    podInserted = write(c, "pod_usage_sample", POD_COLUMNS, out -> podRows(pods, out), pods.size());
                 }
                 if (!objects.isEmpty()) {
-                    objectInserted = write(c, "object_usage_sample", OBJECT_COLUMNS, objectRows(objects),
+                    objectInserted = write(c, "object_usage_sample", OBJECT_COLUMNS, out -> objectRows(objects, out),
                             objects.size());
                 }
                 c.commit();
@@ -75,7 +74,13 @@ public final class SampleWriter {
         }
     }
 
-    private int write(Connection c, String table, String columns, String rows, int count) throws SQLException {
+    /** Encodes a batch's rows onto a COPY; called again for the fallback, so it must not consume anything. */
+    @FunctionalInterface
+    private interface Rows {
+        void encode(BinaryCopy out) throws SQLException;
+    }
+
+    private int write(Connection c, String table, String columns, Rows rows, int count) throws SQLException {
         Savepoint before = c.setSavepoint();
         try {
             copy(c, table, columns, rows);
@@ -96,16 +101,30 @@ public final class SampleWriter {
         return fallbacks;
     }
 
-    private static void copy(Connection c, String table, String columns, String rows) throws SQLException {
+    private static void copy(Connection c, String table, String columns, Rows rows) throws SQLException {
+        CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql(table, columns));
         try {
-            c.unwrap(PGConnection.class).getCopyAPI()
-                    .copyIn("COPY " + table + " (" + columns + ") FROM STDIN", new StringReader(rows));
-        } catch (IOException e) {
-            throw new SQLException("COPY into " + table + " failed", "08000", e);
+            BinaryCopy out = new BinaryCopy(in::writeToCopy);
+            rows.encode(out);
+            out.finish();
+            in.endCopy();
+        } catch (SQLException e) {
+            if (in.isActive()) {
+                try {
+                    in.cancelCopy();
+                } catch (SQLException cancel) {
+                    e.addSuppressed(cancel);
+                }
+            }
+            throw e;
         }
     }
 
-    private static int copyThenInsert(Connection c, String table, String columns, String rows) throws SQLException {
+    public static String copySql(String table, String columns) {
+        return "COPY " + table + " (" + columns + ") FROM STDIN (FORMAT binary)";
+    }
+
+    private static int copyThenInsert(Connection c, String table, String columns, Rows rows) throws SQLException {
         String staging = "berth_in_" + table;
         try (Statement s = c.createStatement()) {
             // One staging table per session, emptied at every commit: no catalog churn per batch.
@@ -141,62 +160,34 @@ public final class SampleWriter {
         }
     }
 
-    public static String podRows(List<PodSample> rows) {
-        StringBuilder b = new StringBuilder(rows.size() * 256);
+    /** Pod samples in binary COPY format, in the order of {@link #POD_COLUMNS}. */
+    static void podRows(List<PodSample> rows, BinaryCopy out) throws SQLException {
         for (PodSample r : rows) {
-            b.append(r.podUid()).append('\t').append(ts(r.windowStart())).append('\t').append(ts(r.windowEnd()))
-                    .append('\t');
-            text(b, r.node()).append('\t');
-            text(b, r.namespace()).append('\t');
-            text(b, r.podName()).append('\t');
-            long[] numbers = {r.cpuUsageUsec(), r.memoryAvgBytes(), r.memoryMaxBytes(), r.cpuRequestMillis(),
-                    r.cpuLimitMillis(), r.memoryRequestBytes(), r.memoryLimitBytes(), r.ioReadBytes(),
-                    r.ioWriteBytes(), r.netInternalTxBytes(), r.netInternalRxBytes(), r.netExternalTxBytes(),
-                    r.netExternalRxBytes(), r.netInternalTxPackets(), r.netInternalRxPackets(),
-                    r.netExternalTxPackets(), r.netExternalRxPackets()};
-            for (int i = 0; i < numbers.length; i++) {
-                b.append(numbers[i]).append(i == numbers.length - 1 ? '\n' : '\t');
-            }
+            out.row(23).uuid(r.podUid()).timestamp(r.windowStart()).timestamp(r.windowEnd()).text(r.node())
+                    .text(r.namespace()).text(r.podName()).int8(r.cpuUsageUsec()).int8(r.memoryAvgBytes())
+                    .int8(r.memoryMaxBytes()).int8(r.cpuRequestMillis()).int8(r.cpuLimitMillis())
+                    .int8(r.memoryRequestBytes()).int8(r.memoryLimitBytes()).int8(r.ioReadBytes())
+                    .int8(r.ioWriteBytes()).int8(r.netInternalTxBytes()).int8(r.netInternalRxBytes())
+                    .int8(r.netExternalTxBytes()).int8(r.netExternalRxBytes()).int8(r.netInternalTxPackets())
+                    .int8(r.netInternalRxPackets()).int8(r.netExternalTxPackets()).int8(r.netExternalRxPackets());
         }
-        return b.toString();
     }
 
-    static String objectRows(List<ObjectSample> rows) {
-        StringBuilder b = new StringBuilder(rows.size() * 160);
+    /** Object samples in binary COPY format, in the order of {@link #OBJECT_COLUMNS}. */
+    static void objectRows(List<ObjectSample> rows, BinaryCopy out) throws SQLException {
         for (ObjectSample r : rows) {
-            b.append(r.objectUid()).append('\t');
-            text(b, r.kind()).append('\t').append(ts(r.windowStart())).append('\t').append(ts(r.windowEnd()))
-                    .append('\t');
-            text(b, r.namespace()).append('\t');
-            text(b, r.name()).append('\t').append(r.quantity()).append('\t');
-            b.append(r.usedBytes() == null ? "\\N" : Long.toString(r.usedBytes())).append('\t');
-            if (r.storageClass() == null) {
-                b.append("\\N");
-            } else {
-                text(b, r.storageClass());
-            }
-            b.append('\n');
+            out.row(9).uuid(r.objectUid()).text(r.kind()).timestamp(r.windowStart()).timestamp(r.windowEnd())
+                    .text(r.namespace()).text(r.name()).int8(r.quantity()).int8(r.usedBytes()).text(r.storageClass());
         }
-        return b.toString();
     }
 
-    static String ts(long epochMillis) {
-        return Instant.ofEpochMilli(epochMillis).toString();
-    }
-
-    /** COPY text format escaping. */
-    static StringBuilder text(StringBuilder b, String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            switch (ch) {
-                case '\\' -> b.append("\\\\");
-                case '\t' -> b.append("\\t");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                default -> b.append(ch);
-            }
-        }
-        return b;
+    /** Pod samples as the bytes of a binary COPY (for comparing with a raw COPY of the same rows). */
+    public static byte[] podCopyBytes(List<PodSample> rows) throws SQLException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(rows.size() * 300);
+        BinaryCopy out = new BinaryCopy(bytes::write);
+        podRows(rows, out);
+        out.finish();
+        return bytes.toByteArray();
     }
 
     private static void rollbackQuietly(Connection c) {
