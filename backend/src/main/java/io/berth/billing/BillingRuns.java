@@ -240,7 +240,7 @@ public class BillingRuns {
 
     private static boolean tryLock(Connection c) throws SQLException {
         try (Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT pg_try_advisory_lock(" + (Rating.LOCK + 1) + ")")) {
+                ResultSet rs = st.executeQuery("SELECT pg_try_advisory_lock(" + Rating.RUN_LOCK + ")")) {
             rs.next();
             return rs.getBoolean(1);
         }
@@ -248,7 +248,7 @@ public class BillingRuns {
 
     private static void unlock(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {
-            st.execute("SELECT pg_advisory_unlock(" + (Rating.LOCK + 1) + ")");
+            st.execute("SELECT pg_advisory_unlock(" + Rating.RUN_LOCK + ")");
         }
     }
 

@@ -39,8 +39,8 @@ import io.berth.common.Sql;
  */
 public final class Rating {
 
-    /** Held by the instance that runs the hourly job, so only one instance drives rating at a time. */
-    public static final long LOCK = 0x6265727468_02L;
+    /** Held (session-level) by the instance that runs the hourly job, so only one instance drives rating at a time. */
+    public static final long RUN_LOCK = 0x6265727468_03L;
     /**
      * Accounts fall into this many shards. The count is fixed, not configured, so that every instance locks the same
      * shard for the same account: two runs of one hour wait for each other shard by shard.

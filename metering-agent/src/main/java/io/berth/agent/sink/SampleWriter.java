@@ -17,10 +17,11 @@ import org.postgresql.copy.CopyIn;
 
 /**
  * Writes samples to PostgreSQL, idempotently, in one transaction per batch. Rows are first COPYed (binary format)
- * straight into the table (inside a savepoint): new rows, the normal case, cost what a raw COPY costs. If any row is already there (a
- * segment re-sent because its acknowledgement was lost) the table refuses the COPY on the natural key; the savepoint is
- * rolled back and the batch goes through a session temp table and {@code INSERT ... ON CONFLICT DO NOTHING}, which
- * keeps what is new and drops what is not. Either way re-sending adds nothing; duplicates are counted.
+ * straight into the table (inside a savepoint): new rows, the normal case, cost what a raw COPY costs. If any row is
+ * already there (a segment re-sent because its acknowledgement was lost) the table refuses the COPY on the natural key;
+ * the savepoint is rolled back and the batch goes through a session temp table and
+ * {@code INSERT ... ON CONFLICT DO NOTHING}, which keeps what is new and drops what is not. Either way re-sending adds
+ * nothing; duplicates are counted.
  */
 public final class SampleWriter {
 
@@ -76,7 +77,7 @@ public final class SampleWriter {
 
     /** Encodes a batch's rows onto a COPY; called again for the fallback, so it must not consume anything. */
     @FunctionalInterface
-    private interface Rows {
+    interface Rows {
         void encode(BinaryCopy out) throws SQLException;
     }
 
@@ -183,9 +184,14 @@ public final class SampleWriter {
 
     /** Pod samples as the bytes of a binary COPY (for comparing with a raw COPY of the same rows). */
     public static byte[] podCopyBytes(List<PodSample> rows) throws SQLException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(rows.size() * 300);
+        return copyBytes(out -> podRows(rows, out));
+    }
+
+    /** The whole binary COPY stream of some rows, in memory. */
+    static byte[] copyBytes(Rows rows) throws SQLException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         BinaryCopy out = new BinaryCopy(bytes::write);
-        podRows(rows, out);
+        rows.encode(out);
         out.finish();
         return bytes.toByteArray();
     }

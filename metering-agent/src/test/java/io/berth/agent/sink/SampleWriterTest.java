@@ -38,7 +38,7 @@ class SampleWriterTest {
         ObjectSample o = new ObjectSample("0a1b2c3d-1111-2222-3333-444455556666", ObjectSample.PVC, 0, 60_000, "ns",
                 "data\\1\t", 1073741824, null, null);
 
-        List<byte[]> f = read(objectCopyBytes(List.of(o))).get(0);
+        List<byte[]> f = read(SampleWriter.copyBytes(out -> SampleWriter.objectRows(List.of(o), out))).get(0);
 
         assertThat(f).hasSize(9).hasSize(SampleWriter.OBJECT_COLUMNS.split(",").length);
         assertThat(new String(f.get(1), StandardCharsets.UTF_8)).isEqualTo("pvc");
@@ -71,14 +71,6 @@ class SampleWriterTest {
         assertThat(rows).hasSize(1000);
         assertThat(new String(rows.get(500).get(5), StandardCharsets.UTF_8)).isEqualTo(longName);
         assertThat(ByteBuffer.wrap(rows.get(999).get(6)).getLong()).isEqualTo(999);
-    }
-
-    private static byte[] objectCopyBytes(List<ObjectSample> rows) throws SQLException {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        BinaryCopy out = new BinaryCopy(bytes::write);
-        SampleWriter.objectRows(rows, out);
-        out.finish();
-        return bytes.toByteArray();
     }
 
     /** Parses binary COPY: signature, flags, extension, then rows of length-prefixed fields (-1 = NULL), -1 ends. */
