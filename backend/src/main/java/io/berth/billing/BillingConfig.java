@@ -3,6 +3,8 @@ package io.berth.billing;
 import java.time.Duration;
 import java.util.Optional;
 
+import jakarta.validation.constraints.Min;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -26,6 +28,7 @@ public interface BillingConfig {
      * number of cores the database server can give a run; the connection pool must have this many to spare.
      */
     @WithDefault("2")
+    @Min(1)
     int ratingConnections();
 
     /** Credit every new account gets, in micro-units (0 for none). */
