@@ -12,12 +12,16 @@
  * bit 15 marks a Berth filter, bit 14 says the interface has no link-layer header (an L3
  * device; otherwise Ethernet, 14 bytes) and bits 0-13 hold the pod's slot in the counters.
  *
- * The class of the remote address (destination when sending, source when receiving) is a
- * longest-prefix match in one LPM trie per family: IPv4 keys are 32 bits, which makes the
- * lookup less than half as costly as a walk over IPv4-mapped 128-bit keys. Even so a trie walk
- * is most of the program's cost, and a pod talks to few addresses at a time: IPv4 results are
- * kept in a small per-CPU direct-mapped cache, valid for the trie's generation (the agent
- * bumps it whenever it changes the tries).
+ * The class of the remote address (destination when sending, source when receiving) is the
+ * longest-prefix match over the agent's CIDR table. A trie walk costs more than all the rest of the
+ * program, so it is asked only where it has to be: for each /16 (the address's top 16 bits, in
+ * either family) the agent precomputes whether every address in it is external, every one internal,
+ * or the /16 is split by a longer CIDR of the other class. Pod, service and node ranges lie inside
+ * the default internal ranges and the internet outside them, so nearly every packet is classified by
+ * one array read; only a split /16 (a carve-out, a lone node address) walks the LPM trie of its
+ * family. The agent fills the tries before it marks a /16 split, so a split /16 is never looked up
+ * in a trie that lacks its CIDRs; each 2-bit state is read whole, so a packet sees the old table or
+ * the new one.
  *
  * Bytes are IP-layer bytes as on the wire: for a GSO/TSO super-packet each segment's IP and
  * transport headers are counted, as the wire will carry them (the link-layer header is not).
@@ -81,51 +85,55 @@ struct {
 	__type(value, __u32);
 } berth_cidrs6 SEC(".maps");
 
-/* Entry 0: the generation of the CIDR tries; a cached class of another generation is stale. */
+#define PREFIX_EXTERNAL CLASS_EXTERNAL
+#define PREFIX_INTERNAL CLASS_INTERNAL
+#define PREFIX_SPLIT 2
+
+/* The state of each /16: 2 bits per /16, 32 of them per entry (entry = top16 / 32, bits at
+ * (top16 % 32) * 2). An entry the agent never wrote is 0: external. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, 65536 / 32);
 	__type(key, __u32);
-	__type(value, __u32);
-} berth_config SEC(".maps");
-
-#define CLASS_CACHE_BITS 10
-
-struct class_cache_entry {
-	__u32 addr;
-	__u32 generation;
-	__u32 class;
-	__u32 unused;
-};
+	__type(value, __u64);
+} berth_prefixes4 SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1 << CLASS_CACHE_BITS);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 65536 / 32);
 	__type(key, __u32);
-	__type(value, struct class_cache_entry);
-} berth_class_cache SEC(".maps");
+	__type(value, __u64);
+} berth_prefixes6 SEC(".maps");
 
-/* The class of an IPv4 address: from this CPU's cache if it holds it for the current
- * generation, else from the trie (and then cached). */
+static __always_inline __u32 prefix_state(void *prefixes, __u32 top16)
+{
+	__u32 entry = top16 / 32;
+	__u64 *states = bpf_map_lookup_elem(prefixes, &entry);
+	if (!states)
+		return PREFIX_EXTERNAL;
+	return (*states >> ((top16 % 32) * 2)) & 3;
+}
+
+/* addr in network order, as in the header. */
 static __always_inline __u32 class4(__u32 addr)
 {
-	__u32 zero = 0;
-	__u32 *generation = bpf_map_lookup_elem(&berth_config, &zero);
-	if (!generation)
-		return CLASS_EXTERNAL;
-	__u32 slot = (addr * 2654435761u) >> (32 - CLASS_CACHE_BITS);
-	struct class_cache_entry *cached = bpf_map_lookup_elem(&berth_class_cache, &slot);
-	if (cached && cached->addr == addr && cached->generation == *generation && *generation != 0)
-		return cached->class;
+	__u32 state = prefix_state(&berth_prefixes4, bpf_ntohl(addr) >> 16);
+	if (state != PREFIX_SPLIT)
+		return state;
 	struct cidr4_key key = {.prefixlen = 32, .addr = addr};
 	__u32 *found = bpf_map_lookup_elem(&berth_cidrs4, &key);
-	__u32 class = found && *found == CLASS_INTERNAL ? CLASS_INTERNAL : CLASS_EXTERNAL;
-	if (cached) {
-		cached->addr = addr;
-		cached->generation = *generation;
-		cached->class = class;
-	}
-	return class;
+	return found && *found == CLASS_INTERNAL ? CLASS_INTERNAL : CLASS_EXTERNAL;
+}
+
+static __always_inline __u32 class6(const struct in6_addr *addr)
+{
+	__u32 state = prefix_state(&berth_prefixes6, bpf_ntohs(addr->in6_u.u6_addr16[0]));
+	if (state != PREFIX_SPLIT)
+		return state;
+	struct cidr6_key key = {.prefixlen = 128};
+	__builtin_memcpy(key.addr, addr, 16);
+	__u32 *found = bpf_map_lookup_elem(&berth_cidrs6, &key);
+	return found && *found == CLASS_INTERNAL ? CLASS_INTERNAL : CLASS_EXTERNAL;
 }
 
 /* Header length of the transport protocol at l4, for the segments of a GSO packet. */
@@ -174,10 +182,7 @@ static __always_inline int meter(struct __sk_buff *skb, __u32 dir, __u32 slot, c
 			 * common): internal. */
 			class = CLASS_INTERNAL;
 		} else {
-			struct cidr6_key key = {.prefixlen = 128};
-			__builtin_memcpy(key.addr, dir == DIR_TX ? &ip6->daddr : &ip6->saddr, 16);
-			__u32 *found = bpf_map_lookup_elem(&berth_cidrs6, &key);
-			class = found && *found == CLASS_INTERNAL ? CLASS_INTERNAL : CLASS_EXTERNAL;
+			class = class6(dir == DIR_TX ? &ip6->daddr : &ip6->saddr);
 		}
 	} else {
 		return TC_ACT_UNSPEC;

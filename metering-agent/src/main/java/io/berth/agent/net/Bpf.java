@@ -32,6 +32,8 @@ public final class Bpf {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String TX_PROGRAM = "berth_tx";
     static final String RX_PROGRAM = "berth_rx";
+    /** Maps of earlier builds that this one does not use; programs still attached keep their own reference. */
+    private static final List<String> RETIRED_MAPS = List.of("maps/config", "maps/class_cache");
 
     private final Exec exec;
     private final String bpftool;
@@ -56,12 +58,8 @@ public final class Bpf {
         return pinPath.resolve("maps/cidrs6");
     }
 
-    Path configPin() {
-        return pinPath.resolve("maps/config");
-    }
-
-    Path classCachePin() {
-        return pinPath.resolve("maps/class_cache");
+    Path prefixesPin(boolean ipv4) {
+        return pinPath.resolve(ipv4 ? "maps/prefixes4" : "maps/prefixes6");
     }
 
     /** Highest usable slot (slot 0 is kept for the start-up probe). */
@@ -91,8 +89,9 @@ public final class Bpf {
         }
         ensureTrie(cidrs4Pin(), 8, "berth_cidrs4");
         ensureTrie(cidrs6Pin(), 20, "berth_cidrs6");
-        ensureMap(configPin(), "array", 4, 4, 1, "berth_config");
-        ensureMap(classCachePin(), "percpu_array", 4, 16, 1024, "berth_class_cache");
+        ensureMap(prefixesPin(true), "array", 4, 8, PrefixStates.ENTRIES, "berth_prefixes4");
+        ensureMap(prefixesPin(false), "array", 4, 8, PrefixStates.ENTRIES, "berth_prefixes6");
+        RETIRED_MAPS.stream().map(pinPath::resolve).filter(Files::exists).forEach(Bpf::deletePins);
     }
 
     private void ensureMap(Path pin, String type, int key, int value, int entries, String name) {
@@ -128,8 +127,8 @@ public final class Bpf {
         Exec.Result r = exec.run(List.of(bpftool, "prog", "loadall", object.toString(), dir.toString(), "type",
                 "classifier", "map", "name", "berth_counters", "pinned", countersPin().toString(), "map", "name",
                 "berth_cidrs4", "pinned", cidrs4Pin().toString(), "map", "name", "berth_cidrs6", "pinned",
-                cidrs6Pin().toString(), "map", "name", "berth_config", "pinned", configPin().toString(), "map", "name",
-                "berth_class_cache", "pinned", classCachePin().toString()));
+                cidrs6Pin().toString(), "map", "name", "berth_prefixes4", "pinned", prefixesPin(true).toString(), "map",
+                "name", "berth_prefixes6", "pinned", prefixesPin(false).toString()));
         if (!r.ok()) {
             deletePins(dir);
             throw new StartupException("berth.agent.net.enabled", "the kernel refused the traffic meter program ("
@@ -152,10 +151,17 @@ public final class Bpf {
         }
     }
 
-    /** Makes the CIDR tries hold exactly {@code table}: adds and changes first, then removes what is not wanted. */
+    /**
+     * Makes the kernel classify by {@code table}, in an order that keeps every packet's class that of the old table or
+     * the new one: CIDRs are added to the tries first, then the /16 states change, and only then are CIDRs removed (a
+     * /16 is split only while the trie holds its CIDRs).
+     */
     public void syncCidrs(ClassTable table) {
-        List<String> batch = new ArrayList<>();
+        List<String> additions = new ArrayList<>();
+        List<String> removals = new ArrayList<>();
+        List<String> states = new ArrayList<>();
         int wantedCount = 0;
+        int[] split = new int[2];
         for (boolean ipv4 : new boolean[]{true, false}) {
             Path pin = ipv4 ? cidrs4Pin() : cidrs6Pin();
             Map<String, String> wanted = new HashMap<>();
@@ -170,25 +176,46 @@ public final class Bpf {
             }
             wanted.forEach((key, value) -> {
                 if (!value.equals(present.get(key))) {
-                    batch.add("map update pinned " + pin + " key hex " + key + " value hex " + value);
+                    additions.add("map update pinned " + pin + " key hex " + key + " value hex " + value);
                 }
             });
             present.keySet().stream().filter(k -> !wanted.containsKey(k))
-                    .forEach(key -> batch.add("map delete pinned " + pin + " key hex " + key));
+                    .forEach(key -> removals.add("map delete pinned " + pin + " key hex " + key));
             wantedCount += wanted.size();
+
+            PrefixStates prefixes = PrefixStates.of(table, ipv4);
+            split[ipv4 ? 0 : 1] = prefixes.splitCount();
+            Path statesPin = prefixesPin(ipv4);
+            for (JsonNode entry : dump(statesPin)) {
+                int index = (int) littleEndian(entry.path("key"), 0, 4);
+                long wantedStates = prefixes.entry(index);
+                if (littleEndian(entry.path("value"), 0, 8) != wantedStates) {
+                    states.add("map update pinned " + statesPin + " key " + le(index, 4) + " value "
+                            + le(wantedStates, 8));
+                }
+            }
         }
-        // A new generation makes every CPU's cache of IPv4 classes stale (after the tries changed, in this order).
-        long generation = (littleEndian(lookupFirst(configPin()).path("value"), 0, 4) + 1) & 0xffffffffL;
-        generation = generation == 0 ? 1 : generation;
-        batch.add("map update pinned " + configPin() + " key 0 0 0 0 value " + (generation & 0xff) + " "
-                + (generation >> 8 & 0xff) + " " + (generation >> 16 & 0xff) + " " + (generation >> 24 & 0xff));
-        Exec.Result r = exec.run(List.of(bpftool, "batch", "file", "-"), String.join("\n", batch) + "\n");
-        if (!r.ok()) {
-            throw new StartupException("berth.agent.net.internal-cidrs",
-                    "loading the CIDRs into the kernel failed: " + tail(r.message()));
+        List<String> batch = new ArrayList<>(additions);
+        batch.addAll(states);
+        batch.addAll(removals);
+        if (!batch.isEmpty()) {
+            Exec.Result r = exec.run(List.of(bpftool, "batch", "file", "-"), String.join("\n", batch) + "\n");
+            if (!r.ok()) {
+                throw new StartupException("berth.agent.net.internal-cidrs",
+                        "loading the CIDRs into the kernel failed: " + tail(r.message()));
+            }
         }
-        LOG.infof("internal CIDRs in the kernel: %d entries (%d changed), generation %d", wantedCount,
-                batch.size() - 1, generation);
+        LOG.infof("internal CIDRs in the kernel: %d entries (%d changed); split /16s (looked up in the trie): %d IPv4,"
+                + " %d IPv6", wantedCount, additions.size() + removals.size(), split[0], split[1]);
+    }
+
+    /** {@code value} as bpftool's decimal byte list, little-endian. */
+    private static String le(long value, int bytes) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < bytes; i++) {
+            parts.add(Long.toString(value >>> (8 * i) & 0xff));
+        }
+        return String.join(" ", parts);
     }
 
     /** Every slot's counters, summed over CPUs. One bpftool call reads the whole array. */
@@ -227,16 +254,6 @@ public final class Bpf {
         if (!r.ok()) {
             throw new StartupException("berth.agent.net.pin-path", "cannot read the pinned map " + pin + ": "
                     + tail(r.message()));
-        }
-        return parse(r.stdout());
-    }
-
-    /** Entry 0 of an array map. */
-    private JsonNode lookupFirst(Path pin) {
-        Exec.Result r = exec.run(
-                List.of(bpftool, "-j", "map", "lookup", "pinned", pin.toString(), "key", "0", "0", "0", "0"));
-        if (!r.ok()) {
-            throw new StartupException("berth.agent.net.pin-path", "cannot read " + pin + ": " + tail(r.message()));
         }
         return parse(r.stdout());
     }

@@ -127,6 +127,17 @@ public final class Cidr {
         return prefix;
     }
 
+    /** Prefix length within its family: 0..32 for a CIDR of the IPv4 trie, 0..128 otherwise. */
+    public int familyPrefixLength() {
+        return ipv4 ? prefix - 96 : prefix;
+    }
+
+    /** The top 16 bits of the address within its family (the /16 it lies in, or starts). */
+    public int top16() {
+        int first = ipv4 ? 12 : 0;
+        return (address[first] & 0xff) << 8 | (address[first + 1] & 0xff);
+    }
+
     /** Whether this CIDR goes into the IPv4 trie (written as a.b.c.d/n). */
     public boolean ipv4() {
         return ipv4;

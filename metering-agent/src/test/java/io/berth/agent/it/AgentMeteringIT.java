@@ -74,35 +74,42 @@ class AgentMeteringIT {
         b.container("app");
         b.start("app", "udp-echo", "--bind", b.ip, "--port", "7000");
         node.outside("udp-echo", "--bind", "0.0.0.0", "--port", "7000");
+        // Bound to their own addresses, so that the answers come from them (not from the outside's route address).
+        node.outside("udp-echo", "--bind", TestNetwork.CARVED_OUT_IP, "--port", "7001");
+        node.outside("udp-echo", "--bind", TestNetwork.BESIDE_CARVE_OUT_IP, "--port", "7001");
         a.container("app");
         JsonNode toPod = a.run("app", "udp-ping", "--dst", b.ip, "--port", "7000", "--size", "1000", "--count", "500");
         JsonNode toInternet = a.run("app", "udp-ping", "--dst", TestNetwork.EXTERNAL_IP, "--port", "7000", "--size",
                 "1200", "--count", "300");
-        JsonNode toCarveOut = a.run("app", "udp-ping", "--dst", TestNetwork.CARVED_OUT_IP, "--port", "7000",
+        JsonNode toCarveOut = a.run("app", "udp-ping", "--dst", TestNetwork.CARVED_OUT_IP, "--port", "7001",
                 "--size", "800", "--count", "200");
-        for (JsonNode r : List.of(toPod, toInternet, toCarveOut)) {
+        JsonNode besideCarveOut = a.run("app", "udp-ping", "--dst", TestNetwork.BESIDE_CARVE_OUT_IP, "--port", "7001",
+                "--size", "600", "--count", "100");
+        for (JsonNode r : List.of(toPod, toInternet, toCarveOut, besideCarveOut)) {
             assertThat(r.get("echoed").asLong()).as("lock-step echo loses nothing").isEqualTo(r.get("sent").asLong());
         }
         settle();
 
-        long internal = 500L * (1000 + IPV4_UDP_HEADERS);
+        long podToPod = 500L * (1000 + IPV4_UDP_HEADERS);
+        long internal = podToPod + 100L * (600 + IPV4_UDP_HEADERS);
         long external = 300L * (1200 + IPV4_UDP_HEADERS) + 200L * (800 + IPV4_UDP_HEADERS);
         Map<String, Object> ta = AgentDb.totals(a.uid);
         Map<String, Object> tb = AgentDb.totals(b.uid);
         report("pod a", ta);
         report("pod b", tb);
         // The pod to pod traffic is internal both ways; 198.51.100.10 is external, and so is 10.250.0.10 because
-        // 10.250.0.0/16 is configured as an external carve-out of 10.0.0.0/8.
+        // 10.250.0.0/24 is configured as an external carve-out of 10.0.0.0/8, while 10.250.1.10 in the same /16 is
+        // internal: that /16 is split, so both are classified by the trie, the others by their /16's state.
         assertThat(num(ta, "int_tx")).isEqualTo(internal);
         assertThat(num(ta, "int_rx")).isEqualTo(internal);
         assertThat(num(ta, "ext_tx")).isEqualTo(external);
         assertThat(num(ta, "ext_rx")).isEqualTo(external);
-        assertThat(num(ta, "int_tx_p")).isEqualTo(500);
-        assertThat(num(ta, "int_rx_p")).isEqualTo(500);
+        assertThat(num(ta, "int_tx_p")).isEqualTo(600);
+        assertThat(num(ta, "int_rx_p")).isEqualTo(600);
         assertThat(num(ta, "ext_tx_p")).isEqualTo(500);
         assertThat(num(ta, "ext_rx_p")).isEqualTo(500);
-        assertThat(num(tb, "int_rx")).isEqualTo(internal);
-        assertThat(num(tb, "int_tx")).isEqualTo(internal);
+        assertThat(num(tb, "int_rx")).isEqualTo(podToPod);
+        assertThat(num(tb, "int_tx")).isEqualTo(podToPod);
         assertThat(num(tb, "ext_tx") + num(tb, "ext_rx")).isZero();
     }
 

@@ -98,9 +98,9 @@ class BpfCostBench {
         Host.run("bpftool", "prog", "loadall", object.toString(), pinned.toString(), "type", "classifier", "map",
                 "name", "berth_counters", "pinned", maps.resolve("counters").toString(), "map", "name",
                 "berth_cidrs4", "pinned", maps.resolve("cidrs4").toString(), "map", "name", "berth_cidrs6", "pinned",
-                maps.resolve("cidrs6").toString(), "map", "name", "berth_config", "pinned",
-                maps.resolve("config").toString(), "map", "name", "berth_class_cache", "pinned",
-                maps.resolve("class_cache").toString());
+                maps.resolve("cidrs6").toString(), "map", "name", "berth_prefixes4", "pinned",
+                maps.resolve("prefixes4").toString(), "map", "name", "berth_prefixes6", "pinned",
+                maps.resolve("prefixes6").toString());
         for (String[] c : new String[][]{{"10.244.7.3", "internal"}, {"198.51.100.10", "external"},
                 {"10.250.0.10", "external carve-out"}}) {
             Path packet = node.work.resolve("packet-" + c[0] + ".bin");

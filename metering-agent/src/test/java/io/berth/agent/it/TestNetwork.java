@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * A node's pod network in network namespaces, away from the host's: a "node" namespace with a bridge (the pods'
- * gateway, 10.244.7.1/24) and an "outside" namespace reached through it (198.51.100.10, and 10.250.0.10 inside a
- * range the tests configure as external). IPv6 is off everywhere so that no neighbour discovery or MLD packet mixes
+ * gateway, 10.244.7.1/24) and an "outside" namespace reached through it (198.51.100.10; 10.250.0.10 inside a
+ * range the tests configure as external, and 10.250.1.10 beside it, still internal). IPv6 is off everywhere so that no neighbour discovery or MLD packet mixes
  * into the exact byte counts.
  */
 final class TestNetwork implements AutoCloseable {
@@ -15,7 +15,9 @@ final class TestNetwork implements AutoCloseable {
     static final String POD_CIDR = "10.244.7.0/24";
     static final String EXTERNAL_IP = "198.51.100.10";
     static final String CARVED_OUT_IP = "10.250.0.10";
-    static final String CARVED_OUT_CIDR = "10.250.0.0/16";
+    static final String CARVED_OUT_CIDR = "10.250.0.0/24";
+    /** Internal, in the /16 the carve-out splits: the meter must ask its trie, not the /16's state. */
+    static final String BESIDE_CARVE_OUT_IP = "10.250.1.10";
 
     final String id;
     final String node;
@@ -37,9 +39,10 @@ final class TestNetwork implements AutoCloseable {
         Host.run("ip", "-n", node, "link", "add", "up0", "type", "veth", "peer", "name", "ex0", "netns", outside);
         Host.run("ip", "-n", node, "addr", "add", "198.51.100.1/24", "dev", "up0");
         Host.run("ip", "-n", node, "link", "set", "up0", "up");
-        Host.run("ip", "-n", node, "route", "add", CARVED_OUT_CIDR, "via", EXTERNAL_IP);
+        Host.run("ip", "-n", node, "route", "add", "10.250.0.0/16", "via", EXTERNAL_IP);
         Host.run("ip", "-n", outside, "addr", "add", EXTERNAL_IP + "/24", "dev", "ex0");
         Host.run("ip", "-n", outside, "addr", "add", CARVED_OUT_IP + "/32", "dev", "lo");
+        Host.run("ip", "-n", outside, "addr", "add", BESIDE_CARVE_OUT_IP + "/32", "dev", "lo");
         Host.run("ip", "-n", outside, "link", "set", "ex0", "up");
         Host.run("ip", "-n", outside, "link", "set", "lo", "up");
         Host.run("ip", "-n", outside, "route", "add", "default", "via", "198.51.100.1");
