@@ -59,13 +59,20 @@ struct cidr6_key {
 	__u8 addr[16];
 };
 
-/* Index: slot * 4 + direction * 2 + class. The agent creates and pins the map with the
- * size it is configured for; a lookup beyond it returns NULL and the packet is not counted. */
+/* A pod's four counters, indexed by direction * 2 + class. */
+struct pod_counters {
+	struct counter by_kind[4];
+};
+
+/* Index: the pod's slot. The agent creates and pins the map with the size it is configured
+ * for; a slot beyond it finds nothing and the packet is not counted. One entry per pod, not
+ * per counter: its address depends only on the slot, so the CPU fetches it while the class
+ * is still being looked up. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 4 * 1025);
+	__uint(max_entries, 1025);
 	__type(key, __u32);
-	__type(value, struct counter);
+	__type(value, struct pod_counters);
 } berth_counters SEC(".maps");
 
 /* Values: CLASS_INTERNAL for internal CIDRs, CLASS_EXTERNAL for carve-outs inside them. */
@@ -153,6 +160,9 @@ static __always_inline __u32 l4_header_len(void *l4, void *end, __u8 proto)
 /* l2 is a constant at each call site, so the verifier sees fixed packet offsets. */
 static __always_inline int meter(struct __sk_buff *skb, __u32 dir, __u32 slot, const __u32 l2)
 {
+	struct pod_counters *pod = bpf_map_lookup_elem(&berth_counters, &slot);
+	if (!pod)
+		return TC_ACT_UNSPEC;
 	void *data = (void *)(long)skb->data;
 	void *end = (void *)(long)skb->data_end;
 	__u32 class;
@@ -195,12 +205,9 @@ static __always_inline int meter(struct __sk_buff *skb, __u32 dir, __u32 slot, c
 	else
 		segments = 1;
 
-	__u32 index = slot * 4 + dir * 2 + class;
-	struct counter *counter = bpf_map_lookup_elem(&berth_counters, &index);
-	if (counter) {
-		counter->bytes += bytes;
-		counter->packets += segments;
-	}
+	struct counter *counter = &pod->by_kind[(dir * 2 + class) & 3];
+	counter->bytes += bytes;
+	counter->packets += segments;
 	/* Never decide the packet's fate: later filters (the CNI's) run as if we were not here. */
 	return TC_ACT_UNSPEC;
 }

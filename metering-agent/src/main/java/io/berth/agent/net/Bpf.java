@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +24,8 @@ import io.berth.agent.os.Exec;
  * they outlive the agent) and the programs (pinned per build, so an upgrade can swap them under running filters).
  *
  * <p>
- * Counter layout: index = slot * 4 + direction * 2 + class, direction 0 = tx, 1 = rx, class 0 = external, 1 =
- * internal; value = {u64 bytes, u64 packets} per CPU.
+ * Counter layout: index = slot; value per CPU = four {u64 bytes, u64 packets} at direction * 2 + class, direction 0 =
+ * tx, 1 = rx, class 0 = external, 1 = internal.
  */
 public final class Bpf {
 
@@ -32,8 +33,14 @@ public final class Bpf {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String TX_PROGRAM = "berth_tx";
     static final String RX_PROGRAM = "berth_rx";
-    /** Maps of earlier builds that this one does not use; programs still attached keep their own reference. */
-    private static final List<String> RETIRED_MAPS = List.of("maps/config", "maps/class_cache");
+    /**
+     * Maps of earlier builds that this one does not use; programs still attached keep their own reference until their
+     * filters are replaced. "counters" held one entry per counter: the pod_counters that replace it start at zero, which
+     * the agent takes as a counter reset (so only what the old programs count after the agent started is not metered).
+     */
+    private static final List<String> RETIRED_MAPS = List.of("maps/config", "maps/class_cache", "maps/counters");
+    /** Bytes of one slot's counters: 4 × {u64 bytes, u64 packets}. */
+    private static final int POD_COUNTERS_BYTES = 64;
 
     private final Exec exec;
     private final String bpftool;
@@ -47,7 +54,7 @@ public final class Bpf {
     }
 
     public Path countersPin() {
-        return pinPath.resolve("maps/counters");
+        return pinPath.resolve("maps/pod_counters");
     }
 
     public Path cidrs4Pin() {
@@ -70,21 +77,22 @@ public final class Bpf {
     /** Creates the pinned maps, or checks the ones a previous run left (their counters are what survives). */
     public void ensureMaps(int maxPods) {
         mkdirs(pinPath.resolve("maps"));
-        int entries = (maxPods + 1) * 4;
+        int entries = maxPods + 1;
         maxSlots = maxPods;
         if (Files.exists(countersPin())) {
             JsonNode info = show(countersPin());
-            requireLayout(info, "percpu_array", 4, 16);
+            requireLayout(info, "percpu_array", 4, POD_COUNTERS_BYTES);
             int existing = info.path("max_entries").asInt();
             if (existing != entries) {
-                maxSlots = existing / 4 - 1;
+                maxSlots = existing - 1;
                 LOG.warnf("berth.agent.net.max-pods=%d, but the pinned counter map %s holds %d pods; keeping it"
                         + " (its counters are unsent usage). Remove the pin while the node is drained to resize.",
                         maxPods, countersPin(), maxSlots);
             }
         } else {
             run("creating the counter map", bpftool, "map", "create", countersPin().toString(), "type",
-                    "percpu_array", "key", "4", "value", "16", "entries", Integer.toString(entries), "name",
+                    "percpu_array", "key", "4", "value", Integer.toString(POD_COUNTERS_BYTES), "entries",
+                    Integer.toString(entries), "name",
                     "berth_counters");
         }
         ensureTrie(cidrs4Pin(), 8, "berth_cidrs4");
@@ -225,27 +233,23 @@ public final class Bpf {
 
     /** Sums a {@code bpftool -j map dump} of the counter array into per-slot counters (slots with traffic only). */
     static Map<Integer, TrafficCounters> parseCounters(JsonNode dump) {
-        // index % 4: 0 tx external, 1 tx internal, 2 rx external, 3 rx internal; field order as in TrafficCounters
+        // counter k = direction * 2 + class: 0 tx external, 1 tx internal, 2 rx external, 3 rx internal; field order
+        // as in TrafficCounters
         int[] byteField = {2, 0, 3, 1};
-        Map<Integer, long[]> sums = new HashMap<>();
+        Map<Integer, TrafficCounters> out = new HashMap<>();
         for (JsonNode entry : dump) {
-            int index = (int) littleEndian(entry.path("key"), 0, 4);
-            long bytes = 0;
-            long packets = 0;
+            long[] a = new long[8];
             for (JsonNode cpu : entry.path("values")) {
                 JsonNode v = cpu.path("value");
-                bytes += littleEndian(v, 0, 8);
-                packets += littleEndian(v, 8, 8);
+                for (int k = 0; k < 4; k++) {
+                    a[byteField[k]] += littleEndian(v, k * 16, 8);
+                    a[byteField[k] + 4] += littleEndian(v, k * 16 + 8, 8);
+                }
             }
-            if (bytes == 0 && packets == 0) {
-                continue;
+            if (Arrays.stream(a).anyMatch(x -> x != 0)) {
+                out.put((int) littleEndian(entry.path("key"), 0, 4), TrafficCounters.ofArray(a));
             }
-            long[] a = sums.computeIfAbsent(index / 4, k -> new long[8]);
-            a[byteField[index % 4]] += bytes;
-            a[byteField[index % 4] + 4] += packets;
         }
-        Map<Integer, TrafficCounters> out = new HashMap<>();
-        sums.forEach((slot, a) -> out.put(slot, TrafficCounters.ofArray(a)));
         return out;
     }
 

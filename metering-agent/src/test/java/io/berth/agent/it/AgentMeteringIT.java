@@ -55,6 +55,12 @@ class AgentMeteringIT {
         d = node.pod("d", "10.244.7.5", cgroups);
         var settings = node.settings();
         settings.put("berth.agent.collector.enabled", "true");
+        // As an earlier build left them on an upgraded node: its counter map (one entry per counter) and class cache.
+        Host.run("mkdir", "-p", node.pinPath + "/maps");
+        Host.run("bpftool", "map", "create", node.pinPath + "/maps/counters", "type", "percpu_array", "key", "4",
+                "value", "16", "entries", "8", "name", "berth_counters");
+        Host.run("bpftool", "map", "create", node.pinPath + "/maps/config", "type", "array", "key", "4", "value", "4",
+                "entries", "1", "name", "berth_config");
         agent = node.agent("agent", settings).start();
         for (TestPod p : List.of(a, b, c, d)) {
             awaitLog("traffic meter attached: pod [^ ]+ uid=" + p.uid);
@@ -264,6 +270,18 @@ class AgentMeteringIT {
         TestPod.sleep(4500);
         assertThat(AgentDb.scalar("SELECT extract(epoch FROM max(window_end))::bigint FROM pod_usage_sample"
                 + " WHERE pod_uid = ?::uuid", b.uid)).as("no rows after the pod is gone").isEqualTo(last);
+    }
+
+    @Test
+    @Order(7)
+    void theMapsOfAnEarlierBuildAreRetiredAndTheSplitSlash16sReported() {
+        Path maps = Path.of(node.pinPath, "maps");
+        assertThat(maps.resolve("counters")).doesNotExist();
+        assertThat(maps.resolve("config")).doesNotExist();
+        assertThat(maps.resolve("pod_counters")).exists();
+        // 10.250.0.0/16 (the carve-out), 0.0.0.0/16 and 224.0.0.0/16 at least; ::/16 for IPv6.
+        assertThat(agent.fullLog())
+                .containsPattern("split /16s \\(looked up in the trie\\): ([3-9]|\\d\\d+) IPv4, 1 IPv6");
     }
 
     @Test
