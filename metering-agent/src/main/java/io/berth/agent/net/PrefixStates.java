@@ -37,17 +37,21 @@ public final class PrefixStates {
                     int first = e.cidr().top16();
                     int count = 1 << (16 - e.cidr().familyPrefixLength());
                     for (int t = first; t < first + count; t++) {
-                        p.states[t] = (byte) (e.internal() ? INTERNAL : EXTERNAL);
+                        p.states[t] = classOf(e);
                     }
                 });
         byte[] covering = p.states.clone();
         family.stream().filter(e -> e.cidr().familyPrefixLength() > 16).forEach(e -> {
             int t = e.cidr().top16();
-            if (covering[t] != (e.internal() ? INTERNAL : EXTERNAL)) {
+            if (covering[t] != classOf(e)) {
                 p.states[t] = SPLIT;
             }
         });
         return p;
+    }
+
+    private static byte classOf(ClassTable.Entry e) {
+        return (byte) (e.internal() ? INTERNAL : EXTERNAL);
     }
 
     /** The state of the /16 whose top 16 bits are {@code top16}. */
