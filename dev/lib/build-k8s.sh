@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds kube-apiserver, kube-controller-manager, kubectl and etcd from their Go
-# modules into $BERTH_CACHE/k8s/<version>, once. No prebuilt binary is downloaded:
+# Builds the Kubernetes binaries (control plane: kube-apiserver, kube-controller-manager,
+# kube-scheduler, kubectl; node: kubelet, kube-proxy) and etcd from their Go modules into
+# $BERTH_CACHE/k8s/<version>, once. No prebuilt binary is downloaded:
 # everything comes from the Go module proxy and is compiled here.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -8,7 +9,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 K8S_VERSION="${BERTH_K8S_VERSION:-v1.36.3}"
 ETCD_VERSION="${BERTH_ETCD_VERSION:-v3.6.8}"
 OUT="$(k8s_bin_dir)"
-BINARIES=(kube-apiserver kube-controller-manager kubectl etcd)
+K8S_COMMANDS=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy)
+BINARIES=("${K8S_COMMANDS[@]}" etcd)
 
 all_built() {
   for b in "${BINARIES[@]}"; do [[ -x "$OUT/$b" ]] || return 1; done
@@ -57,12 +59,15 @@ import (
 	_ "k8s.io/kubernetes/cmd/kube-apiserver"
 	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
 	_ "k8s.io/kubernetes/cmd/kubectl"
+	_ "k8s.io/kubernetes/cmd/kubelet"
+	_ "k8s.io/kubernetes/cmd/kube-proxy"
+	_ "k8s.io/kubernetes/cmd/kube-scheduler"
 )
 GO
 go mod tidy -e >/dev/null 2>&1 || true
 go mod edit -require="k8s.io/kubernetes@$K8S_VERSION"
 ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$(echo "$K8S_VERSION" | cut -d. -f2) -X k8s.io/component-base/version.gitTreeState=clean"
-for cmd in kube-apiserver kube-controller-manager kubectl; do
+for cmd in "${K8S_COMMANDS[@]}"; do
   [[ -x "$OUT/$cmd" ]] && continue
   log "go build $cmd"
   go build -mod=mod -trimpath -ldflags "$ldflags" -o "$OUT/$cmd.tmp" "k8s.io/kubernetes/cmd/$cmd" || fail_build "$cmd"

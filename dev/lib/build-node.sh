@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Builds the node's own Go programs from the Go module proxy into $BERTH_CACHE, once per
+# version: containerd (with its runc shim and ctr), crictl, CoreDNS and kube-router (its
+# NetworkPolicy controller). runc and the CNI plugins come from Debian's packages; the
+# kubelet and kube-proxy are built with the control plane (build-k8s.sh). No prebuilt
+# binary is downloaded.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+require_tool go "install Go 1.26 or newer (https://go.dev/doc/install or your OS package manager)"
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/berth-node-build.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+
+fail_build() {
+  fail "the Go build of $1 failed (log above). Check that the Go module proxy is reachable (go env GOPROXY) and serves $2; then run dev/up again"
+}
+
+# go_build <out dir> <binary> <module> <version> <package> [build flags...]: builds one
+# command of a module in a scratch consumer module (so the module's own go.sum pins
+# its dependencies), static, into <out dir>/<binary>.
+go_build() {
+  local out="$1" bin="$2" module="$3" version="$4" pkg="$5"
+  shift 5
+  [[ -x "$out/$bin" ]] && return 0
+  mkdir -p "$out" "$work/$bin"
+  (
+    cd "$work/$bin"
+    go mod init "berth.local/build-$bin" >/dev/null 2>&1
+    go mod edit -require="$module@$version"
+    log "go build $pkg@$version"
+    CGO_ENABLED=0 go build -mod=mod -trimpath "$@" -o "$out/$bin.tmp" "$pkg"
+  ) || fail_build "$bin" "$module@$version"
+  mv "$out/$bin.tmp" "$out/$bin"
+}
+
+containerd_dir="$BERTH_CACHE/containerd/$BERTH_CONTAINERD_VERSION"
+ctr_flags=(-tags "no_btrfs no_devmapper no_zfs" -ldflags "-s -w -X github.com/containerd/containerd/v2/version.Version=$BERTH_CONTAINERD_VERSION")
+for cmd in containerd containerd-shim-runc-v2 ctr; do
+  go_build "$containerd_dir" "$cmd" github.com/containerd/containerd/v2 "$BERTH_CONTAINERD_VERSION" \
+    "github.com/containerd/containerd/v2/cmd/$cmd" "${ctr_flags[@]}"
+done
+
+go_build "$BERTH_CACHE/cri-tools/$BERTH_CRICTL_VERSION" crictl sigs.k8s.io/cri-tools "$BERTH_CRICTL_VERSION" \
+  sigs.k8s.io/cri-tools/cmd/crictl -ldflags "-s -w -X sigs.k8s.io/cri-tools/pkg/version.Version=$BERTH_CRICTL_VERSION"
+
+go_build "$BERTH_CACHE/kube-router/$BERTH_KUBE_ROUTER_VERSION" kube-router github.com/cloudnativelabs/kube-router/v2 \
+  "$BERTH_KUBE_ROUTER_VERSION" github.com/cloudnativelabs/kube-router/v2/cmd/kube-router \
+  -ldflags "-s -w -X github.com/cloudnativelabs/kube-router/v2/pkg/version.Version=$BERTH_KUBE_ROUTER_VERSION"
+
+# CoreDNS with the plugins a cluster's DNS needs and nothing else: its main wires the
+# plugins in at compile time, so Berth's main names them (and their order).
+coredns_dir="$BERTH_CACHE/coredns/$BERTH_COREDNS_VERSION"
+if [[ ! -x "$coredns_dir/coredns" ]]; then
+  mkdir -p "$coredns_dir" "$work/coredns"
+  (
+    cd "$work/coredns"
+    go mod init berth.local/coredns >/dev/null 2>&1
+    go mod edit -require="github.com/coredns/coredns@$BERTH_COREDNS_VERSION"
+    cat >main.go <<'GO'
+// CoreDNS for a Berth node: only the plugins its Corefile uses.
+package main
+
+import (
+	"github.com/coredns/coredns/core/dnsserver"
+	"github.com/coredns/coredns/coremain"
+
+	_ "github.com/coredns/coredns/plugin/cache"
+	_ "github.com/coredns/coredns/plugin/errors"
+	_ "github.com/coredns/coredns/plugin/file"
+	_ "github.com/coredns/coredns/plugin/forward"
+	_ "github.com/coredns/coredns/plugin/health"
+	_ "github.com/coredns/coredns/plugin/hosts"
+	_ "github.com/coredns/coredns/plugin/kubernetes"
+	_ "github.com/coredns/coredns/plugin/loadbalance"
+	_ "github.com/coredns/coredns/plugin/log"
+	_ "github.com/coredns/coredns/plugin/loop"
+	_ "github.com/coredns/coredns/plugin/ready"
+	_ "github.com/coredns/coredns/plugin/reload"
+	_ "github.com/coredns/coredns/plugin/rewrite"
+	_ "github.com/coredns/coredns/plugin/template"
+)
+
+// The order in which plugins see a query, as in CoreDNS's own plugin.cfg.
+var directives = []string{"reload", "ready", "health", "errors", "log", "loadbalance", "cache", "rewrite", "template", "hosts", "kubernetes", "file", "loop", "forward"}
+
+func main() {
+	dnsserver.Directives = directives
+	coremain.Run()
+}
+GO
+    log "go build github.com/coredns/coredns@$BERTH_COREDNS_VERSION"
+    CGO_ENABLED=0 go build -mod=mod -trimpath -ldflags "-s -w" -o "$coredns_dir/coredns.tmp" .
+  ) || fail_build coredns "github.com/coredns/coredns@$BERTH_COREDNS_VERSION"
+  mv "$coredns_dir/coredns.tmp" "$coredns_dir/coredns"
+fi
+log "node programs built: containerd $BERTH_CONTAINERD_VERSION, crictl $BERTH_CRICTL_VERSION, kube-router $BERTH_KUBE_ROUTER_VERSION, CoreDNS $BERTH_COREDNS_VERSION"
