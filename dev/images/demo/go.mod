@@ -1,0 +1,3 @@
+module berth.local/demo
+
+go 1.22
