@@ -31,7 +31,7 @@ kind: Config
 clusters:
 - name: berth-dev
   cluster:
-    server: https://127.0.0.1:$PORT_APISERVER
+    server: $KUBE_API_URL
     certificate-authority-data: $(base64 -w0 "$PKI/ca.crt")
 users:
 - name: berth-backend
@@ -60,7 +60,7 @@ QUARKUS_DATASOURCE_PASSWORD=$(secret postgres-berth)
 QUARKUS_OIDC_AUTH_SERVER_URL=$KEYCLOAK_URL/realms/$BERTH_KEYCLOAK_REALM
 QUARKUS_OIDC_CREDENTIALS_SECRET=$(secret oidc-client)
 BERTH_CLUSTER_KUBECONFIG=$BACKEND_KUBECONFIG
-BERTH_KUBECONFIG_SERVER=https://127.0.0.1:$PORT_APISERVER
+BERTH_KUBECONFIG_SERVER=$KUBE_API_URL
 BERTH_KUBECONFIG_CA_FILE=$PKI/ca.crt
 BERTH_WORKSPACES_PUBLIC_URL=$BERTH_URL
 ENV

@@ -1,8 +1,11 @@
-# The Kubernetes control plane: etcd, kube-apiserver, kube-controller-manager on
-# loopback, with a private CA and service-account signing keys. Sourced by dev/stack.
+# The Kubernetes control plane: etcd, kube-apiserver, kube-controller-manager and
+# kube-scheduler, with a private CA and service-account signing keys. etcd and the
+# controllers listen on loopback; the API server on the host's address on the stack's
+# LAN (network.sh), where the nodes and their pods reach it. Sourced by dev/stack.
 
 KUBE_BIN="$(k8s_bin_dir)"
 ADMIN_KUBECONFIG="$BERTH_STATE/admin.kubeconfig"
+KUBE_API_URL="https://$HOST_IP:$PORT_APISERVER"
 SERVICE_CIDR="10.96.0.0/16"
 # The API's maximum for any service-account token; Berth asks for less (7 days by default).
 SA_MAX_TOKEN_EXPIRATION="${BERTH_SA_MAX_TOKEN_EXPIRATION:-720h}"
@@ -40,12 +43,19 @@ kube_pki() {
     openssl req -x509 -new -newkey rsa:2048 -nodes -keyout "$PKI/ca.key" -subj "/CN=berth-dev-ca" \
       -days 3650 -sha256 -out "$PKI/ca.crt" 2>/dev/null
   fi
+  # A certificate from before the stack had a LAN does not name the host's address on it.
+  if [[ -s "$PKI/apiserver.crt" ]] && ! openssl x509 -in "$PKI/apiserver.crt" -noout -ext subjectAltName 2>/dev/null | grep -q "IP Address:$HOST_IP"; then
+    rm -f "$PKI/apiserver.crt" "$PKI/apiserver.key"
+  fi
   pki_cert apiserver "/CN=kube-apiserver" \
-    "subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local
+    "subjectAltName=IP:$HOST_IP,IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local
 extendedKeyUsage=serverAuth
 keyUsage=digitalSignature,keyEncipherment"
   pki_cert admin "/O=system:masters/CN=berth-dev-admin" "extendedKeyUsage=clientAuth"
   pki_cert kcm "/CN=system:kube-controller-manager" "extendedKeyUsage=clientAuth"
+  pki_cert scheduler "/CN=system:kube-scheduler" "extendedKeyUsage=clientAuth"
+  # The API server's identity towards kubelets (logs, exec, port-forward).
+  pki_cert apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client" "extendedKeyUsage=clientAuth"
   if [[ ! -s "$PKI/sa.key" ]]; then
     openssl genrsa -out "$PKI/sa.key" 2048 2>/dev/null
     openssl rsa -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub" 2>/dev/null
@@ -60,7 +70,7 @@ kind: Config
 clusters:
 - name: berth-dev
   cluster:
-    server: https://127.0.0.1:$PORT_APISERVER
+    server: $KUBE_API_URL
     certificate-authority-data: $(base64 -w0 "$PKI/ca.crt")
 users:
 - name: $user
@@ -79,13 +89,14 @@ KC
 
 apiserver_ready() {
   curl -sf --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" \
-    "https://127.0.0.1:$PORT_APISERVER/readyz" >/dev/null
+    "$KUBE_API_URL/readyz" >/dev/null
 }
 
 kube_ports() {
   is_running etcd || { require_free_port "$PORT_ETCD" etcd; require_free_port "$PORT_ETCD_PEER" "etcd peer"; }
   is_running kube-apiserver || require_free_port "$PORT_APISERVER" kube-apiserver
   is_running kube-controller-manager || require_free_port "$PORT_KCM" kube-controller-manager
+  is_running kube-scheduler || require_free_port "$PORT_SCHEDULER" kube-scheduler
 }
 
 start_etcd() {
@@ -104,11 +115,14 @@ start_apiserver() {
   is_running kube-apiserver && return 0
   spawn kube-apiserver "$KUBE_BIN/kube-apiserver" \
     --etcd-servers "http://127.0.0.1:$PORT_ETCD" \
-    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$PORT_APISERVER" \
+    --bind-address "$HOST_IP" --advertise-address "$HOST_IP" --secure-port "$PORT_APISERVER" \
     --tls-cert-file "$PKI/apiserver.crt" --tls-private-key-file "$PKI/apiserver.key" \
     --client-ca-file "$PKI/ca.crt" \
-    --authorization-mode RBAC --anonymous-auth=false \
-    --enable-admission-plugins DenyServiceExternalIPs \
+    --authorization-mode Node,RBAC --anonymous-auth=false \
+    --enable-admission-plugins NodeRestriction,DenyServiceExternalIPs \
+    --kubelet-client-certificate "$PKI/apiserver-kubelet-client.crt" \
+    --kubelet-client-key "$PKI/apiserver-kubelet-client.key" \
+    --kubelet-certificate-authority "$PKI/ca.crt" --kubelet-preferred-address-types InternalIP \
     --allow-privileged=true \
     --service-cluster-ip-range "$SERVICE_CIDR" \
     --service-account-issuer "https://kubernetes.default.svc.cluster.local" \
@@ -137,12 +151,25 @@ start_controller_manager() {
   wait_until kube-controller-manager 90 curl -sfk "https://127.0.0.1:$PORT_KCM/healthz"
 }
 
+start_scheduler() {
+  is_running kube-scheduler && return 0
+  write_kubeconfig "$BERTH_STATE/scheduler.kubeconfig" scheduler
+  spawn kube-scheduler "$KUBE_BIN/kube-scheduler" \
+    --kubeconfig "$BERTH_STATE/scheduler.kubeconfig" \
+    --authentication-kubeconfig "$BERTH_STATE/scheduler.kubeconfig" \
+    --authorization-kubeconfig "$BERTH_STATE/scheduler.kubeconfig" \
+    --bind-address 127.0.0.1 --secure-port "$PORT_SCHEDULER" --leader-elect=false --profiling=false
+  started+=(kube-scheduler)
+  wait_until kube-scheduler 90 curl -sfk "https://127.0.0.1:$PORT_SCHEDULER/healthz"
+}
+
 kube_up() {
   kube_pki
   write_kubeconfig "$ADMIN_KUBECONFIG" admin
   start_etcd
   start_apiserver
   start_controller_manager
+  start_scheduler
   kube_bootstrap
   backend_kubeconfig
 }
@@ -152,12 +179,13 @@ kube_up() {
 kube_bootstrap() {
   if [[ -d "$BERTH_ROOT/deploy/cluster" ]]; then
     "$KUBE_BIN/kubectl" --kubeconfig "$ADMIN_KUBECONFIG" apply --server-side --force-conflicts \
-      -f "$BERTH_ROOT/deploy/cluster" >>"$LOGS/bootstrap.log" 2>&1 ||
+      -f "$BERTH_ROOT/deploy/cluster" -f "$BERTH_ROOT/deploy/network/10-policy-controller-rbac.yaml" >>"$LOGS/bootstrap.log" 2>&1 ||
       { tail -n 20 "$LOGS/bootstrap.log" >&2; fail "applying deploy/cluster to the control plane failed (see $LOGS/bootstrap.log)"; }
   fi
 }
 
 kube_down() {
+  stop_component kube-scheduler
   stop_component kube-controller-manager
   stop_component kube-apiserver
   stop_component etcd

@@ -7,6 +7,10 @@ PG_APP_USER=berth
 PG_APP_DB=berth
 PG_KEYCLOAK_USER=keycloak
 PG_KEYCLOAK_DB=keycloak
+# The metering agents' login; its group gets INSERT on the sample tables from the schema's
+# own grant (db/migrations/afterMigrate__metering_writer_grants.sql).
+PG_AGENT_USER=berth_metering_agent
+PG_AGENT_GROUP=berth_metering_writer
 
 pg_bindir() {
   local d
@@ -87,17 +91,27 @@ postgres_up() {
       { rm -f "$pwfile"; fail "initdb failed (see $LOGS/postgres-init.log)"; }
     rm -f "$pwfile"
   fi
+  # The node agents connect from the stack's LAN (their pods leave masqueraded as the node).
+  local hba
+  hba="$(readlink -f "$PG_DATA")/pg_hba.conf"
+  grep -q "^host all all $LAN_CIDR " "$hba" || echo "host all all $LAN_CIDR scram-sha-256" >>"$hba"
   # The PID recorded is the postmaster's; run in the foreground under spawn so that
   # `dev/down` stops it by that PID.
   local prefix=()
   [[ $EUID -eq 0 ]] && prefix=(runuser -u postgres --)
-  spawn postgres "${prefix[@]}" "$PG_BIN/postgres" -D "$(readlink -f "$PG_DATA")" -p "$PORT_POSTGRES" -c listen_addresses=127.0.0.1 \
+  spawn postgres "${prefix[@]}" "$PG_BIN/postgres" -D "$(readlink -f "$PG_DATA")" -p "$PORT_POSTGRES" -c listen_addresses="127.0.0.1,$HOST_IP" \
     -c unix_socket_directories= -c shared_buffers=256MB -c max_connections=200 -c timezone=UTC \
     -c max_wal_size=2GB -c log_min_messages=warning
   started+=(postgres)
   wait_until postgres 60 pg_ready
   pg_ensure_role_db "$PG_APP_USER" "$PG_APP_DB" "$(secret postgres-berth)"
   pg_ensure_role_db "$PG_KEYCLOAK_USER" "$PG_KEYCLOAK_DB" "$(secret postgres-keycloak)"
+  if [[ "$(pg_psql -d postgres -c "select 1 from pg_roles where rolname = '$PG_AGENT_GROUP'")" != 1 ]]; then
+    pg_psql -d postgres -c "create role $PG_AGENT_GROUP nologin"
+  fi
+  if [[ "$(pg_psql -d postgres -c "select 1 from pg_roles where rolname = '$PG_AGENT_USER'")" != 1 ]]; then
+    pg_psql -d postgres -c "create role $PG_AGENT_USER login password '$(secret postgres-agent)' in role $PG_AGENT_GROUP"
+  fi
 }
 
 postgres_down() {

@@ -1,0 +1,123 @@
+# What runs on the nodes once they are up: the cluster DNS (CoreDNS) and the metering
+# agent, deployed from deploy/metering-agent as the DaemonSet it is in production (a
+# kustomize overlay changes only what differs on a shared dev host). Sourced by
+# dev/stack.
+
+ADDONS="$BERTH_STATE/addons"
+IMAGES_LIST="$BERTH_STATE/images.list"
+AGENT_IMAGES_LIST="$BERTH_STATE/agent-images.list"
+AGENT_JAR="$BERTH_ROOT/metering-agent/target/quarkus-app/quarkus-run.jar"
+
+kubectl_admin() { "$KUBE_BIN/kubectl" --kubeconfig "$ADMIN_KUBECONFIG" "$@"; }
+
+# Renders a dev/addons template: @NAME@ becomes the value of the shell variable NAME.
+render() {
+  python3 - "$1" <<'PY'
+import os, re, sys
+text = open(sys.argv[1]).read()
+print(re.sub(r"@([A-Z_]+)@", lambda m: os.environ[m.group(1)], text), end="")
+PY
+}
+
+images_build() {
+  "$BERTH_ROOT/dev/images/build" "$IMAGES_LIST" pause web client coredns ||
+    fail "building the node images failed (see above)"
+}
+
+# The objects that tie the cluster to the host's parts; applied after deploy/cluster so
+# that they win over its defaults.
+platform_services() {
+  mkdir -p "$ADDONS"
+  PORT_POSTGRES="$PORT_POSTGRES" HOST_IP="$HOST_IP" LAN_CIDR="$LAN_CIDR" \
+    render "$BERTH_ROOT/dev/addons/platform-services.yaml" >"$ADDONS/platform-services.yaml"
+  kubectl_admin apply -f "$ADDONS/platform-services.yaml" >>"$LOGS/bootstrap.log" 2>&1 ||
+    { tail -n 20 "$LOGS/bootstrap.log" >&2; fail "applying dev/addons/platform-services.yaml failed (see $LOGS/bootstrap.log)"; }
+}
+
+coredns_up() {
+  local upstream="" servers
+  servers="$(awk '$1 == "nameserver" && $2 !~ /^127\./ {print $2}' /etc/resolv.conf 2>/dev/null | tr '\n' ' ')"
+  [[ -n "$servers" ]] && upstream="forward . $servers"
+  mkdir -p "$ADDONS"
+  UPSTREAM="$upstream" COREDNS_VERSION="$BERTH_COREDNS_VERSION" CLUSTER_DNS_IP="$CLUSTER_DNS_IP" \
+    render "$BERTH_ROOT/dev/addons/coredns.yaml" >"$ADDONS/coredns.yaml"
+  kubectl_admin apply -f "$ADDONS/coredns.yaml" >>"$LOGS/addons.log" 2>&1 ||
+    { tail -n 20 "$LOGS/addons.log" >&2; fail "applying CoreDNS failed (see $LOGS/addons.log)"; }
+  kubectl_admin -n kube-system rollout status deployment/coredns --timeout 180s >>"$LOGS/addons.log" 2>&1 ||
+    { kubectl_admin -n kube-system get pods -o wide >&2 || true; fail "CoreDNS did not become ready within 180s (see $LOGS/addons.log and kubectl -n kube-system describe pods)"; }
+}
+
+agent_build() {
+  local stale=0
+  if [[ ! -f "$AGENT_JAR" ]]; then
+    stale=1
+  elif [[ -n "$(find "$BERTH_ROOT/metering-agent/pom.xml" "$BERTH_ROOT/metering-agent/src/main" "$BERTH_ROOT/db/migrations" \
+    -newer "$AGENT_JAR" -type f -print -quit)" ]]; then
+    stale=1
+  fi
+  ((stale)) || return 0
+  log "building the metering agent (./mvnw package -DskipTests -pl metering-agent -am)"
+  (cd "$BERTH_ROOT" && ./mvnw -q -B package -DskipTests -pl metering-agent -am) >"$LOGS/agent-build.log" 2>&1 ||
+    { tail -n 30 "$LOGS/agent-build.log" >&2; fail "building the metering agent failed (see $LOGS/agent-build.log). Fix the error above, then run dev/up again"; }
+}
+
+# The agent writes samples as the database role berth_metering_agent: INSERT on the two
+# sample tables only (granted when the schema exists, see pg_grant_agent).
+agent_up() {
+  local n
+  agent_build
+  "$BERTH_ROOT/dev/images/build" "$AGENT_IMAGES_LIST" metering-agent || fail "building the agent's image failed (see above)"
+  for ((n = 1; n <= NODE_COUNT; n++)); do
+    IMAGES_LIST="$AGENT_IMAGES_LIST" node_import_images "$n"
+  done
+  kubectl_admin apply -f "$BERTH_ROOT/deploy/metering-agent/00-namespace.yaml" >>"$LOGS/addons.log" 2>&1 ||
+    fail "applying deploy/metering-agent/00-namespace.yaml failed (see $LOGS/addons.log)"
+  kubectl_admin -n berth-metering create secret generic berth-metering-agent-db \
+    --from-literal=username="$PG_AGENT_USER" --from-literal=password="$(secret postgres-agent)" \
+    --dry-run=client -o yaml | kubectl_admin apply -f - >>"$LOGS/addons.log" 2>&1 ||
+    fail "creating the agent's database Secret failed (see $LOGS/addons.log)"
+  mkdir -p "$ADDONS/metering-agent" "$BERTH_STATE/agent"
+  cat >"$ADDONS/metering-agent/kustomization.yaml" <<YAML
+# Written by dev/stack: deploy/metering-agent as it is, but for what a host shared by
+# several stacks and nodes needs (each node's state and BPF pins apart) and the local
+# image (no registry).
+resources:
+  - $(realpath --relative-to="$ADDONS/metering-agent" "$BERTH_ROOT/deploy/metering-agent")
+patches:
+  - target: {kind: DaemonSet, name: berth-metering-agent}
+    patch: |
+      - op: replace
+        path: /spec/template/spec/volumes/2/hostPath/path
+        value: $BERTH_STATE/agent
+      - op: replace
+        path: /spec/template/spec/containers/0/imagePullPolicy
+        value: Never
+      - op: add
+        path: /spec/template/spec/containers/0/env/-
+        value: {name: BERTH_AGENT_STATE_DIR, value: "/var/lib/berth-agent/\$(BERTH_AGENT_NODE_NAME)"}
+      - op: add
+        path: /spec/template/spec/containers/0/env/-
+        value: {name: BERTH_AGENT_NET_PIN_PATH, value: "/sys/fs/bpf/$NET_TAG/\$(BERTH_AGENT_NODE_NAME)"}
+YAML
+  kubectl_admin apply -k "$ADDONS/metering-agent" >>"$LOGS/addons.log" 2>&1 ||
+    { tail -n 20 "$LOGS/addons.log" >&2; fail "applying the metering agent failed (see $LOGS/addons.log)"; }
+  # A new image under the same tag: running pods must be replaced to pick it up.
+  if ! cmp -s "$AGENT_IMAGES_LIST" "$ADDONS/agent-image.deployed"; then
+    kubectl_admin -n berth-metering rollout restart daemonset/berth-metering-agent >>"$LOGS/addons.log" 2>&1 || true
+    cp "$AGENT_IMAGES_LIST" "$ADDONS/agent-image.deployed"
+  fi
+  kubectl_admin -n berth-metering rollout status daemonset/berth-metering-agent --timeout 240s >>"$LOGS/addons.log" 2>&1 ||
+    { kubectl_admin -n berth-metering get pods -o wide >&2 || true; fail "the metering agent did not become ready within 240s (see $LOGS/addons.log and kubectl -n berth-metering logs ds/berth-metering-agent)"; }
+}
+
+# The stack without the agent's DaemonSet (the agent's own tests run it as a process on the
+# same pods, whose tc filters two agents would fight over).
+agent_down() {
+  kubectl_admin -n berth-metering get daemonset berth-metering-agent >/dev/null 2>&1 || return 0
+  log "removing the metering agent's DaemonSet (--no-agent)"
+  kubectl_admin -n berth-metering delete daemonset berth-metering-agent --wait=true --timeout=60s \
+    >>"$LOGS/addons.log" 2>&1 || true
+  kubectl_admin -n berth-metering wait --for=delete pod -l app.kubernetes.io/name=berth-metering-agent \
+    --timeout=60s >>"$LOGS/addons.log" 2>&1 || true
+  rm -f "$ADDONS/agent-image.deployed"
+}
