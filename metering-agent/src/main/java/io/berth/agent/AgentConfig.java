@@ -71,6 +71,14 @@ public interface AgentConfig {
         /** The kubelet's cgroup driver: auto, cgroupfs or systemd. */
         @WithDefault("auto")
         String driver();
+
+        /**
+         * The kubelet's cgroup root (its --cgroup-root), below which it keeps kubepods. {@code auto}: the part of the
+         * agent's own cgroup above its kubepods, which is the kubelet's root when the agent runs as one of its pods,
+         * else {@code /}.
+         */
+        @WithDefault("auto")
+        String kubeletRoot();
     }
 
     interface Net {
@@ -135,6 +143,13 @@ public interface AgentConfig {
 
         /** Ranges billed as external although inside an internal range (longest prefix wins), e.g. a NAT gateway. */
         Optional<List<String>> externalCidrs();
+
+        /**
+         * How often the agent looks for pods to attach the traffic meter to, between its reads: a pod's traffic before
+         * the attach is not counted, so this bounds what a new pod can send unmetered.
+         */
+        @WithDefault("250ms")
+        Duration attachInterval();
 
         /** Longest a bpftool, tc or nsenter call may take. */
         @WithDefault("20s")

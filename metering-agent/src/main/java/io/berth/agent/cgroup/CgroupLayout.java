@@ -19,7 +19,8 @@ import io.berth.agent.StartupException;
  * systemd driver:  kubepods.slice/[kubepods-burstable.slice/]kubepods[-burstable]-pod&lt;uid with _&gt;.slice
  * </pre>
  *
- * On cgroup v1 each controller has its own tree under the root (cpuacct, memory, blkio); on v2 there is one tree.
+ * On cgroup v1 each controller has its own tree under the root (cpuacct, memory, blkio); on v2 there is one tree. All
+ * of it lies below the kubelet's cgroup root ({@code /} unless the kubelet was given another).
  */
 public final class CgroupLayout {
 
@@ -94,10 +95,60 @@ public final class CgroupLayout {
             default -> throw new StartupException("berth.agent.cgroup.driver",
                     "'" + config.driver() + "' is not one of auto, cgroupfs, systemd");
         };
+        String kubeletRoot = kubeletRoot(config.kubeletRoot(), version);
         if (version == Version.V2) {
-            return new CgroupLayout(version, drivers, root, null, null, null);
+            Path tree = under(root, kubeletRoot);
+            requireDir(tree);
+            return new CgroupLayout(version, drivers, tree, null, null, null);
         }
-        return new CgroupLayout(version, drivers, null, cpuacct, root.resolve("memory"), root.resolve("blkio"));
+        requireDir(under(cpuacct, kubeletRoot));
+        return new CgroupLayout(version, drivers, null, under(cpuacct, kubeletRoot),
+                under(root.resolve("memory"), kubeletRoot), under(root.resolve("blkio"), kubeletRoot));
+    }
+
+    private static String kubeletRoot(String configured, Version version) {
+        if (!"auto".equals(configured)) {
+            return configured;
+        }
+        try {
+            return kubeletRootOf(Files.readString(Path.of("/proc/self/cgroup")), version);
+        } catch (java.io.IOException e) {
+            return "/";
+        }
+    }
+
+    /**
+     * The kubelet's cgroup root as seen from a process in one of its pods: the part of the process's cgroup (a
+     * /proc/&lt;pid&gt;/cgroup text) above its kubepods tree; {@code /} for a process outside any pod.
+     */
+    static String kubeletRootOf(String procCgroup, Version version) {
+        for (String line : procCgroup.split("\n")) {
+            String[] fields = line.split(":", 3);
+            if (fields.length < 3) {
+                continue;
+            }
+            boolean ours = version == Version.V2
+                    ? fields[0].equals("0") && fields[1].isEmpty()
+                    : List.of(fields[1].split(",")).contains("cpuacct");
+            if (!ours) {
+                continue;
+            }
+            int at = fields[2].indexOf("/kubepods");
+            return at <= 0 ? "/" : fields[2].substring(0, at);
+        }
+        return "/";
+    }
+
+    private static Path under(Path hierarchy, String kubeletRoot) {
+        String relative = kubeletRoot.replaceAll("^/+", "");
+        return relative.isEmpty() ? hierarchy : hierarchy.resolve(relative);
+    }
+
+    private static void requireDir(Path tree) {
+        if (!Files.isDirectory(tree)) {
+            throw new StartupException("berth.agent.cgroup.kubelet-root", tree + " does not exist; set the setting to"
+                    + " the kubelet's --cgroup-root (cgroupRoot in its configuration)");
+        }
     }
 
     public Version version() {

@@ -198,11 +198,18 @@ public final class NetMeter {
         }
     }
 
+    /** Whether the pod's filters are in place (as far as the last attach knows). */
+    public boolean attached(String uid) {
+        AttachState state = states.get(uid);
+        return state != null && state.attached;
+    }
+
     private void failed(PodView pod, AttachState state, String why) {
         state.attached = false;
         state.failures++;
+        // A new pod's sandbox may not hold a process yet: look again soon, then less and less often.
         state.nextAttemptMillis = System.currentTimeMillis()
-                + Math.min(MAX_BACKOFF_MS, 1000L << Math.min(state.failures - 1, 16));
+                + Math.min(MAX_BACKOFF_MS, 250L << Math.min(state.failures - 1, 16));
         // A pod whose processes exit while we look is normal (restart, deletion): skip it, say so, go on.
         LOG.warnf("pod %s/%s uid=%s skipped by the traffic meter (attempt %d): %s", pod.namespace(), pod.name(),
                 pod.uid(), state.failures, why);

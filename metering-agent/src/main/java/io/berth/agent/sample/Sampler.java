@@ -21,6 +21,7 @@ import io.berth.agent.Windows;
 import io.berth.agent.cgroup.CgroupLayout;
 import io.berth.agent.cgroup.CgroupReader;
 import io.berth.agent.cgroup.CgroupUsage;
+import io.berth.agent.cgroup.PodCgroup;
 import io.berth.agent.net.NetMeter;
 import io.berth.agent.net.Slots;
 import io.berth.agent.net.TrafficCounters;
@@ -57,6 +58,7 @@ public final class Sampler implements Runnable {
     private final String node;
     private final long intervalMs;
     private final long readMs;
+    private final long attachMs;
     private final int maxBackfillWindows;
     private final NodePods pods;
     private final CgroupLayout layout;
@@ -82,6 +84,7 @@ public final class Sampler implements Runnable {
         this.node = config.nodeName();
         this.intervalMs = config.interval().toMillis();
         this.readMs = Math.min(config.readInterval().toMillis(), intervalMs);
+        this.attachMs = Math.min(config.net().attachInterval().toMillis(), readMs);
         this.maxBackfillWindows = (int) Math.max(1, config.maxBackfill().toMillis() / intervalMs);
         this.pods = pods;
         this.layout = layout;
@@ -125,6 +128,7 @@ public final class Sampler implements Runnable {
         long nextBoundary = Windows.nextBoundary(Instant.ofEpochMilli(now), java.time.Duration.ofMillis(intervalMs))
                 .toEpochMilli();
         long nextRead = now;
+        long nextAttach = now;
         while (running) {
             now = clock.millis();
             heartbeat = now;
@@ -139,11 +143,15 @@ public final class Sampler implements Runnable {
                 } else if (now >= nextRead) {
                     readAll(now);
                     nextRead = now + readMs;
+                } else if (net != null && now >= nextAttach) {
+                    attachNew(now);
+                    nextAttach = now + attachMs;
                 }
             } catch (RuntimeException e) {
                 LOG.errorf(e, "sampling failed; retrying at the next tick");
             }
-            long sleep = Math.min(nextBoundary, nextRead) - clock.millis();
+            long sleep = Math.min(Math.min(nextBoundary, nextRead), net != null ? nextAttach : Long.MAX_VALUE)
+                    - clock.millis();
             if (sleep > 0) {
                 try {
                     Thread.sleep(sleep);
@@ -187,6 +195,32 @@ public final class Sampler implements Runnable {
         }
         for (WindowListener l : listeners) {
             l.read(now);
+        }
+    }
+
+    /**
+     * Between reads: has the traffic meter attach pods it has not attached yet (new pods, as soon as their sandbox's
+     * cgroup holds a process), so a pod's first packets are counted; attached pods cost nothing here.
+     */
+    void attachNew(long now) {
+        if (!pods.synced()) {
+            return;
+        }
+        List<NetMeter.PodView> views = new ArrayList<>();
+        for (PodInfo info : pods.current().values()) {
+            if (info.hostNetwork() || net.attached(info.uid())) {
+                continue;
+            }
+            PodTrack track = tracks.get(info.uid());
+            PodCgroup cgroup = track != null && track.cgroup != null
+                    ? track.cgroup
+                    : layout.find(info.uid(), info.qosClass()).orElse(null);
+            if (cgroup != null) {
+                views.add(new NetMeter.PodView(info.uid(), info.namespace(), info.name(), false, cgroup));
+            }
+        }
+        if (!views.isEmpty()) {
+            net.reconcile(views, now);
         }
     }
 

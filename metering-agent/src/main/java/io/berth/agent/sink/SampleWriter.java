@@ -34,6 +34,20 @@ public final class SampleWriter {
             + " net_external_tx_packets, net_external_rx_packets";
     static final String OBJECT_COLUMNS = "object_uid, kind, window_start, window_end, namespace, name, quantity,"
             + " used_bytes, storage_class";
+    /**
+     * The staging tables' columns, spelled out: {@code LIKE <table>} would need SELECT on the sample tables, and the
+     * agent's database role may only insert (db/migrations/afterMigrate__metering_writer_grants.sql).
+     */
+    static final String POD_STAGING = "pod_uid uuid, window_start timestamptz, window_end timestamptz, node text,"
+            + " namespace text, pod_name text, cpu_usage_usec bigint, memory_avg_bytes bigint, memory_max_bytes bigint,"
+            + " cpu_request_millis bigint, cpu_limit_millis bigint, memory_request_bytes bigint,"
+            + " memory_limit_bytes bigint, io_read_bytes bigint, io_write_bytes bigint, net_internal_tx_bytes bigint,"
+            + " net_internal_rx_bytes bigint, net_external_tx_bytes bigint, net_external_rx_bytes bigint,"
+            + " net_internal_tx_packets bigint, net_internal_rx_packets bigint, net_external_tx_packets bigint,"
+            + " net_external_rx_packets bigint";
+    static final String OBJECT_STAGING = "object_uid uuid, kind text, window_start timestamptz,"
+            + " window_end timestamptz, namespace text, name text, quantity bigint, used_bytes bigint,"
+            + " storage_class text";
 
     public record Result(int podRows, int podInserted, int objectRows, int objectInserted) {
         public int duplicates() {
@@ -60,11 +74,12 @@ public final class SampleWriter {
                 int podInserted = 0;
                 int objectInserted = 0;
                 if (!pods.isEmpty()) {
-                    podInserted = write(c, "pod_usage_sample", POD_COLUMNS, out -> podRows(pods, out), pods.size());
+                    podInserted = write(c, "pod_usage_sample", POD_COLUMNS, POD_STAGING, out -> podRows(pods, out),
+                            pods.size());
                 }
                 if (!objects.isEmpty()) {
-                    objectInserted = write(c, "object_usage_sample", OBJECT_COLUMNS, out -> objectRows(objects, out),
-                            objects.size());
+                    objectInserted = write(c, "object_usage_sample", OBJECT_COLUMNS, OBJECT_STAGING,
+                            out -> objectRows(objects, out), objects.size());
                 }
                 c.commit();
                 return new Result(pods.size(), podInserted, objects.size(), objectInserted);
@@ -81,7 +96,8 @@ public final class SampleWriter {
         void encode(BinaryCopy out) throws SQLException;
     }
 
-    private int write(Connection c, String table, String columns, Rows rows, int count) throws SQLException {
+    private int write(Connection c, String table, String columns, String staging, Rows rows, int count)
+            throws SQLException {
         Savepoint before = c.setSavepoint();
         try {
             copy(c, table, columns, rows);
@@ -93,7 +109,7 @@ public final class SampleWriter {
             }
             c.rollback(before);
             fallbacks++;
-            return copyThenInsert(c, table, columns, rows);
+            return copyThenInsert(c, table, columns, staging, rows);
         }
     }
 
@@ -125,12 +141,13 @@ public final class SampleWriter {
         return "COPY " + table + " (" + columns + ") FROM STDIN (FORMAT binary)";
     }
 
-    private static int copyThenInsert(Connection c, String table, String columns, Rows rows) throws SQLException {
+    private static int copyThenInsert(Connection c, String table, String columns, String stagingColumns, Rows rows)
+            throws SQLException {
         String staging = "berth_in_" + table;
         try (Statement s = c.createStatement()) {
             // One staging table per session, emptied at every commit: no catalog churn per batch.
-            s.execute("CREATE TEMP TABLE IF NOT EXISTS " + staging + " (LIKE " + table
-                    + " INCLUDING DEFAULTS) ON COMMIT DELETE ROWS");
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS " + staging + " (" + stagingColumns
+                    + ") ON COMMIT DELETE ROWS");
         }
         copy(c, staging, columns, rows);
         try (Statement s = c.createStatement()) {
