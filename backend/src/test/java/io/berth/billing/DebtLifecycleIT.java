@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
@@ -18,20 +19,24 @@ import org.junit.jupiter.api.Test;
 
 import io.agroal.api.AgroalDataSource;
 import io.berth.Tenant;
+import io.berth.testing.DemoPods;
 import io.berth.testing.Keycloak;
 import io.berth.testing.Kube;
 import io.berth.testing.Kubectl;
+import io.berth.testing.Nodes;
 import io.berth.testing.RealStackResource;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResourceManager;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * The debt lifecycle on the real control plane: a workspace whose balance runs out is suspended (workloads at zero,
- * quota zero), a top-up that lifts the balance above zero resumes it with its replica counts, a debt is carried (a
- * small top-up does not resume), only what still exists is charged while suspended, and after the grace period
- * workloads and volumes are deleted.
+ * The debt lifecycle on the real control plane and nodes: a workspace whose balance runs out is suspended (workloads
+ * at zero, quota zero, and its pods really stopped on the nodes: containers gone with their cgroups), a top-up that
+ * lifts the balance above zero resumes it with its replica counts and the pods run again within a minute, a debt is
+ * carried (a small top-up does not resume), only what still exists is charged while suspended, and after the grace
+ * period workloads and volumes are deleted.
  */
 @QuarkusTest
 @QuarkusTestResource(value = RealStackResource.class, restrictToAnnotatedClass = false)
@@ -60,7 +65,9 @@ class DebtLifecycleIT {
                   selector: {matchLabels: {app: web}}
                   template:
                     metadata: {labels: {app: web}}
-                    spec: {containers: [{name: web, image: nginx}]}
+                    spec:
+                      terminationGracePeriodSeconds: 1
+                      containers: [{name: web, image: %s}]
                 ---
                 apiVersion: batch/v1
                 kind: CronJob
@@ -79,9 +86,11 @@ class DebtLifecycleIT {
                   storageClassName: standard
                   accessModes: [ReadWriteOnce]
                   resources: {requests: {storage: 1Gi}}
-                """);
+                """.formatted(DemoPods.WEB_IMAGE));
         assertThat(applied.ok()).as(applied.output()).isTrue();
         KubernetesClient admin = Kube.admin();
+        await(() -> running(admin, ns).size() == 3, "three web pods running on the nodes");
+        List<Pod> before = running(admin, ns);
 
         // Spend the sign-up credit down to 0.10, then an hour of 4 cores and 8 GiB costs more than that.
         adjust(account, -4_900_000, "test: leave ten cents");
@@ -103,6 +112,12 @@ class DebtLifecycleIT {
         assertThat(admin.resourceQuotas().inNamespace(ns).withName("berth-quota").get().getSpec().getHard().get("pods")
                 .toString()).isEqualTo("0");
         assertThat(gus.workspace(wsId).getBoolean("suspended")).isTrue();
+        // The pods really stop: gone from the API, and their containers' cgroups gone from the nodes.
+        await(() -> admin.pods().inNamespace(ns).list().getItems().isEmpty(), "the web pods gone");
+        for (Pod p : before) {
+            assertThat(Nodes.podCgroup(p.getSpec().getNodeName(), "cpuacct", p.getStatus().getQosClass(),
+                    p.getMetadata().getUid())).as("cgroup of " + p.getMetadata().getName()).doesNotExist();
+        }
         assertThat(kubectl.run("scale", "deployment/web", "--replicas=2").ok()).isTrue();
         Tenant.sleep(500);
         assertThat(admin.pods().inNamespace(ns).list().getItems()).as("quota zero: no pod can start").isEmpty();
@@ -125,7 +140,9 @@ class DebtLifecycleIT {
         topUp(account, 10_000_000);
         await(() -> replicas(admin, ns) == 3 && Boolean.FALSE.equals(admin.batch().v1().cronjobs().inNamespace(ns)
                 .withName("nightly").get().getSpec().getSuspend()), "the deployment at three, the CronJob running");
+        await(() -> running(admin, ns).size() == 3, "three web pods running again");
         Duration resumedAfter = Duration.ofNanos(System.nanoTime() - start);
+        System.out.println("[debt-it] pods running again " + resumedAfter.toMillis() + " ms after the top-up");
         assertThat(resumedAfter).isLessThan(Duration.ofMinutes(1));
         assertThat(admin.batch().v1().cronjobs().inNamespace(ns).withName("nightly").get().getSpec().getSuspend())
                 .isFalse();
@@ -146,6 +163,13 @@ class DebtLifecycleIT {
         assertThat(admin.namespaces().withName(ns).get()).isNotNull();
         assertThat(f.scalar("SELECT count(*) FROM notice WHERE account_id = ? AND kind IN "
                 + "('suspended', 'resumed', 'terminated')", account)).isEqualTo(4);
+    }
+
+    private static List<Pod> running(KubernetesClient admin, String ns) {
+        return admin.pods().inNamespace(ns).withLabel("app", "web").list().getItems().stream()
+                .filter(p -> "Running".equals(p.getStatus().getPhase())
+                        && p.getMetadata().getDeletionTimestamp() == null)
+                .toList();
     }
 
     private static int replicas(KubernetesClient admin, String ns) {
@@ -170,10 +194,10 @@ class DebtLifecycleIT {
     }
 
     private static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 30 s: " + what);
+                throw new AssertionError("not within 60 s: " + what);
             }
             Tenant.sleep(100);
         }

@@ -7,7 +7,10 @@ import org.junit.jupiter.api.Test;
 import io.berth.testing.Kubectl;
 import io.berth.testing.RealStack;
 
-/** deploy/cluster is valid for the real API server, and the backend's own rights are only what it needs. */
+/**
+ * deploy/cluster and deploy/network are valid for the real API server, and the backend's and the policy controller's
+ * own rights are only what they need.
+ */
 class DeployManifestsIT {
 
     private static final String BACKEND = "system:serviceaccount:berth-system:berth-backend";
@@ -23,6 +26,27 @@ class DeployManifestsIT {
                 "clusterrole.rbac.authorization.k8s.io/berth:workspace-owner serverside-applied (server dry run)",
                 "mutatingadmissionpolicy.admissionregistration.k8s.io/berth-pod-secure-defaults serverside-applied (server dry run)",
                 "validatingadmissionpolicy.admissionregistration.k8s.io/berth-managed-objects-guard serverside-applied (server dry run)");
+    }
+
+    @Test
+    void deployNetworkPassesAServerSideDryRunAndThePolicyControllerMayOnlyRead() {
+        Kubectl.Result r = admin.run("apply", "--server-side", "--force-conflicts", "--dry-run=server", "-k",
+                RealStack.root().resolve("deploy/network").toString());
+        assertThat(r.ok()).as(r.output()).isTrue();
+        assertThat(r.stdout()).contains("daemonset.apps/berth-network-policy serverside-applied (server dry run)",
+                "daemonset.apps/berth-node-guard serverside-applied (server dry run)",
+                "configmap/berth-node-guard serverside-applied (server dry run)");
+        String controller = "system:serviceaccount:kube-system:berth-network-policy";
+        for (String allowed : new String[]{"list pods -A", "watch networkpolicies.networking.k8s.io -A",
+                "get nodes"}) {
+            assertThat(admin.run(("auth can-i " + allowed + " --as=" + controller).split(" ")).stdout().strip())
+                    .as(allowed).isEqualTo("yes");
+        }
+        for (String denied : new String[]{"create networkpolicies.networking.k8s.io -n default", "get secrets -A",
+                "patch nodes", "create pods -n default"}) {
+            assertThat(admin.run(("auth can-i " + denied + " --as=" + controller).split(" ")).stdout().strip())
+                    .as(denied).isEqualTo("no");
+        }
     }
 
     @Test

@@ -29,6 +29,7 @@ import io.agroal.api.AgroalDataSource;
 import io.berth.billing.BillingFixtures;
 import io.berth.billing.BillingRuns;
 import io.berth.billing.StatementService;
+import io.berth.testing.DemoPods;
 import io.berth.testing.Keycloak;
 import io.berth.testing.Kubectl;
 import io.berth.testing.RealStack;
@@ -141,14 +142,18 @@ class PortalE2EIT {
             assertThat(page.locator("#kubeconfig-text")).containsText("kind: Config");
             user.screenshot("04-kubeconfig");
 
-            // Real kubectl with that file deploys into the workspace.
+            // Real kubectl with that file deploys the demo image into the workspace, as the README says, and it runs.
             Kubectl kubectl = Kubectl.withKubeconfig(kubeconfig);
-            Kubectl.Result created = kubectl.run("create", "deployment", "web",
-                    "--image=nginxinc/nginx-unprivileged:1.27");
+            Kubectl.Result created = kubectl.run("create", "deployment", "web", "--image=" + DemoPods.WEB_IMAGE);
             assertThat(created.ok()).as(created.output()).isTrue();
             Kubectl.Result listed = kubectl.run("get", "deployment", "web", "-o", "jsonpath={.metadata.namespace}");
             assertThat(listed.ok()).as(listed.output()).isTrue();
             assertThat(listed.stdout()).isEqualTo(namespace);
+            Kubectl.Result available = kubectl.run(java.time.Duration.ofSeconds(90), null, "wait",
+                    "--for=condition=Available", "deployment/web", "--timeout=80s");
+            assertThat(available.ok()).as(available.output()).isTrue();
+            assertThat(kubectl.run("get", "pods", "-l", "app=web", "-o", "jsonpath={.items[0].status.phase}")
+                    .stdout()).isEqualTo("Running");
 
             // A second workspace: create, watch it provision, rename, delete with confirmation.
             page.navigate(base + "/console");

@@ -13,9 +13,20 @@ import java.util.concurrent.TimeUnit;
 public final class Kubectl {
 
     private final Path kubeconfig;
+    private final String binary;
 
     private Kubectl(Path kubeconfig) {
+        this(kubeconfig, null);
+    }
+
+    /** kubectl of another stack than the test stack (the stack scripts' own tests). */
+    Kubectl(Path kubeconfig, String binary) {
         this.kubeconfig = kubeconfig;
+        this.binary = binary;
+    }
+
+    private String binary() {
+        return binary != null ? binary : RealStack.get("KUBECTL");
     }
 
     /** Writes the kubeconfig text to a private temporary file and returns a kubectl that uses it. */
@@ -57,10 +68,38 @@ public final class Kubectl {
 
     /** Runs kubectl allowing it {@code timeout} (benchmarks apply thousands of objects). */
     public Result run(java.time.Duration timeout, String stdin, String... args) {
+        return run(timeout, stdin, true, args);
+    }
+
+    /**
+     * A command that streams for as long as it takes ({@code exec}, {@code logs -f}, {@code port-forward}): no
+     * request timeout, only {@code timeout} for the whole command.
+     */
+    public Result stream(java.time.Duration timeout, String... args) {
+        return run(timeout, null, false, args);
+    }
+
+    /** Starts a long-running kubectl (port-forward, say) in the background; the caller stops it. */
+    public Process background(String... args) {
+        List<String> command = new ArrayList<>(List.of(binary(), "--kubeconfig=" + kubeconfig));
+        command.addAll(List.of(args));
+        try {
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().remove("KUBECONFIG");
+            return pb.start();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private Result run(java.time.Duration timeout, String stdin, boolean requestTimeout, String... args) {
         List<String> command = new ArrayList<>();
-        command.add(RealStack.get("KUBECTL"));
+        command.add(binary());
         command.add("--kubeconfig=" + kubeconfig);
-        command.add("--request-timeout=" + Math.min(timeout.toSeconds(), 20) + "s");
+        if (requestTimeout) {
+            command.add("--request-timeout=" + Math.min(timeout.toSeconds(), 20) + "s");
+        }
         command.addAll(List.of(args));
         try {
             Path out = Files.createTempFile("kubectl-out", ".txt");

@@ -14,13 +14,15 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real local stack of {@code dev/stack} (Kubernetes control plane, PostgreSQL, Keycloak), started once per test
- * JVM, or reused when it already runs. Its state lives in {@code .dev/test} and its ports are offset by 10000 so that
- * it runs beside a developer's {@code dev/up} stack.
+ * The real local stack of {@code dev/stack} (Kubernetes control plane, PostgreSQL, Keycloak, two worker nodes with
+ * CoreDNS and, unless a module's tests meter with their own agent, the metering agent's DaemonSet), started once per
+ * test JVM, or reused when it already runs. Its state lives in {@code .dev/test} and its ports are offset by 10000 so
+ * that it runs beside a developer's {@code dev/up} stack.
  *
  * <p>
  * A stack this JVM started is stopped when the JVM exits, unless {@code BERTH_TEST_KEEP_STACK=1}; a stack that was
- * already running is left alone.
+ * already running is left alone. The system property {@code berth.stack.agent=false} starts it without the agent's
+ * DaemonSet (the agent's own tests run the agent themselves); {@code BERTH_TEST_NODES} sets the number of nodes.
  */
 public final class RealStack {
 
@@ -70,7 +72,7 @@ public final class RealStack {
             // A fresh state per run: tests see the same empty platform every time.
             deleteTree(state);
         }
-        String output = run(root, state, START_TIMEOUT, "up", "--no-backend");
+        String output = run(root, state, START_TIMEOUT, upArgs());
         if (!wasRunning && !"1".equals(System.getenv("BERTH_TEST_KEEP_STACK"))) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> run(root, state, Duration.ofMinutes(2), "down")));
         }
@@ -79,6 +81,30 @@ public final class RealStack {
             throw new IllegalStateException("dev/stack up wrote no stack.env:\n" + output);
         }
         return values;
+    }
+
+    /** Starts whatever part of the running stack has stopped (a test that stopped PostgreSQL, say). */
+    public static void ensureUp() {
+        env();
+        run(root(), state(), START_TIMEOUT, upArgs());
+    }
+
+    private static String[] upArgs() {
+        List<String> up = new ArrayList<>(List.of("up", "--no-backend"));
+        if (!withAgent()) {
+            up.add("--no-agent");
+        }
+        return up.toArray(String[]::new);
+    }
+
+    /** Whether this JVM's stack runs the metering agent's DaemonSet on its nodes. */
+    public static boolean withAgent() {
+        return !"false".equals(System.getProperty("berth.stack.agent"));
+    }
+
+    /** The stack's nodes, as their Node names. */
+    public static List<String> nodes() {
+        return List.of(get("NODES").split(","));
     }
 
     private static String run(Path root, Path state, Duration timeout, String... args) {
@@ -93,6 +119,7 @@ public final class RealStack {
             builder.environment().put("BERTH_STATE", state.toString());
             builder.environment().put("BERTH_PORT_OFFSET",
                     System.getenv().getOrDefault("BERTH_TEST_PORT_OFFSET", "10000"));
+            builder.environment().put("BERTH_NODES", System.getenv().getOrDefault("BERTH_TEST_NODES", "2"));
             Process process = builder.start();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();

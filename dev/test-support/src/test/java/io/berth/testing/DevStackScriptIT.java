@@ -89,8 +89,70 @@ class DevStackScriptIT {
         assertThat(r.exit).isNotZero();
         assertThat(r.output).contains("Kubernetes control plane ready").contains("PostgreSQL ready")
                 .contains("downloading org.keycloak:keycloak-quarkus-dist:0.0.0-missing failed")
-                .contains("stopping what this run started: etcd kube-apiserver kube-controller-manager postgres");
+                .contains("stopping what this run started: network etcd kube-apiserver kube-controller-manager"
+                        + " kube-scheduler postgres");
         assertNothingRunning();
+    }
+
+    @Test
+    void aStackWithItsNodeComesUpRunsAPodAndGoesDownLeavingTheHostAsItFoundIt() throws Exception {
+        String before = hostState();
+        Result up = stack(Map.of("BERTH_NODES", "1"), "up", "--no-backend", "--no-agent");
+        try {
+            assertThat(up.exit).as(up.output).isZero();
+            assertThat(up.output).contains("node berth-node-1 ready").contains("cluster DNS ready");
+            Map<String, String> env = RealStack.readEnv(tmp.resolve("state/stack.env"));
+            Kubectl kubectl = new Kubectl(Path.of(env.get("ADMIN_KUBECONFIG")), env.get("KUBECTL"));
+            assertThat(kubectl.run("run", "probe", "--image=berth/client:0.1.0", "--restart=Never").ok()).isTrue();
+            assertThat(kubectl.run(java.time.Duration.ofSeconds(90), null, "wait", "--for=condition=Ready",
+                    "pod/probe", "--timeout=80s").ok()).isTrue();
+            assertThat(hostState()).as("the running stack changes the host").isNotEqualTo(before);
+        } finally {
+            Result down = stack(Map.of(), "down");
+            assertThat(down.exit).as(down.output).isZero();
+        }
+        assertThat(hostState()).isEqualTo(before);
+        assertNothingRunning();
+    }
+
+    /**
+     * What a stack may change on the host, as text: the sysctls the kubelet and CNI touch, links and network namespaces,
+     * mounts, the cgroup hierarchies' top level, the paths the kubelet, CNI and iptables create, and the host's own
+     * firewall tables.
+     */
+    private static String hostState() throws Exception {
+        StringBuilder b = new StringBuilder();
+        for (String key : List.of("vm/overcommit_memory", "kernel/panic", "kernel/panic_on_oops",
+                "net/ipv4/ip_forward")) {
+            b.append(key).append('=').append(Files.readString(Path.of("/proc/sys", key)).strip()).append('\n');
+        }
+        b.append(command("ip", "-o", "link", "show").replaceAll("\\d+: ", "").replaceAll("link/\\S+ \\S+", ""));
+        b.append(command("ip", "netns", "list"));
+        try (Stream<String> mounts = Files.lines(Path.of("/proc/self/mounts"))) {
+            mounts.sorted().forEach(m -> b.append(m).append('\n'));
+        }
+        for (Path h : List.of(Path.of("/sys/fs/cgroup/cpu"), Path.of("/sys/fs/cgroup/memory"),
+                Path.of("/sys/fs/cgroup/unified"), Path.of("/sys/fs/cgroup/systemd"))) {
+            if (Files.isDirectory(h)) {
+                try (Stream<Path> dirs = Files.list(h)) {
+                    dirs.filter(Files::isDirectory).map(Path::toString).sorted()
+                            .forEach(d -> b.append(d).append('\n'));
+                }
+            }
+        }
+        for (String path : List.of("/var/log/containers", "/var/lib/cni", "/run/xtables.lock", "/run/berth",
+                "/run/berth-nodes", "/run/containerd", "/run/netns", "/sys/fs/bpf/berth13")) {
+            b.append(path).append(Files.exists(Path.of(path)) ? " present\n" : " absent\n");
+        }
+        b.append(command("iptables-save").lines().filter(l -> !l.startsWith("#")).reduce("", (x, y) -> x + y + "\n"));
+        return b.toString();
+    }
+
+    private static String command(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        return out;
     }
 
     /** PostgreSQL data kept outside a state directory the postgres user cannot enter (see dev/lib/postgres.sh). */

@@ -125,8 +125,47 @@ class CgroupReaderTest {
                 .hasMessageStartingWith("berth.agent.cgroup.version: ");
     }
 
+    @Test
+    void theKubeletRootIsWhatLiesAboveTheAgentsOwnKubepods() {
+        String v1 = """
+                12:pids:/berth10/node1/kubepods/burstable/pod%s/0f3c
+                5:cpuacct:/berth10/node1/kubepods/burstable/pod%s/0f3c
+                4:cpu:/berth10/node1/kubepods/burstable/pod%s/0f3c
+                0::/
+                """.formatted(UID, UID, UID);
+        assertThat(CgroupLayout.kubeletRootOf(v1, CgroupLayout.Version.V1)).isEqualTo("/berth10/node1");
+        assertThat(CgroupLayout.kubeletRootOf("0::/kubepods.slice/kubepods-burstable.slice/x.scope\n",
+                CgroupLayout.Version.V2)).isEqualTo("/");
+        assertThat(CgroupLayout.kubeletRootOf("0::/custom.slice/kubepods.slice/x.scope\n",
+                CgroupLayout.Version.V2)).isEqualTo("/custom.slice");
+        assertThat(CgroupLayout.kubeletRootOf("5:cpuacct:/user.slice\n0::/user.slice\n", CgroupLayout.Version.V1))
+                .as("outside any pod").isEqualTo("/");
+        assertThat(CgroupLayout.kubeletRootOf("0::/\n", CgroupLayout.Version.V2)).as("a cgroup namespace")
+                .isEqualTo("/");
+    }
+
+    @Test
+    void podsAreFoundBelowTheKubeletRoot() throws IOException {
+        Path pod = Files.createDirectories(root.resolve("cpuacct/berth10/node1/kubepods/besteffort/pod" + UID));
+        Files.createDirectories(root.resolve("memory/berth10/node1"));
+        Files.writeString(pod.resolve("cpuacct.usage"), "7000\n");
+        PodCgroup found = CgroupLayout.detect(cgroup(root, "auto", "cgroupfs", "/berth10/node1"))
+                .find(UID, "BestEffort").orElseThrow();
+        assertThat(new CgroupReader().read(found).cpuNanos()).isEqualTo(7000);
+        assertThatThrownBy(() -> CgroupLayout.detect(cgroup(root, "auto", "cgroupfs", "/elsewhere")))
+                .hasMessageStartingWith("berth.agent.cgroup.kubelet-root: ").hasMessageContaining("elsewhere");
+    }
+
     static AgentConfig.Cgroup cgroup(Path root, String version, String driver) {
+        return cgroup(root, version, driver, "/");
+    }
+
+    static AgentConfig.Cgroup cgroup(Path root, String version, String driver, String kubeletRoot) {
         return new AgentConfig.Cgroup() {
+            public String kubeletRoot() {
+                return kubeletRoot;
+            }
+
             public String root() {
                 return root.toString();
             }

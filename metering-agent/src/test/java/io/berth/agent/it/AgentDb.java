@@ -50,13 +50,17 @@ final class AgentDb {
         return RealStack.get("DATABASE_PASSWORD");
     }
 
-    /** Settings and environment that point an agent at this database (the password only in the environment). */
+    /**
+     * Settings and environment that point an agent at this database as the role it is deployed with (may only insert
+     * samples), the password only in the environment.
+     */
     static Map<String, String> settings() {
-        return Map.of("quarkus.datasource.jdbc.url", url(), "quarkus.datasource.username", user());
+        return Map.of("quarkus.datasource.jdbc.url", url(), "quarkus.datasource.username",
+                RealStack.get("AGENT_DATABASE_USER"));
     }
 
     static Map<String, String> env() {
-        return Map.of("QUARKUS_DATASOURCE_PASSWORD", password());
+        return Map.of("QUARKUS_DATASOURCE_PASSWORD", RealStack.get("AGENT_DATABASE_PASSWORD"));
     }
 
     static List<Map<String, Object>> query(String sql, Object... params) {
@@ -97,6 +101,15 @@ final class AgentDb {
                 + " coalesce(sum(net_internal_tx_packets),0) AS int_tx_p, coalesce(sum(net_internal_rx_packets),0) AS int_rx_p,"
                 + " coalesce(sum(net_external_tx_packets),0) AS ext_tx_p, coalesce(sum(net_external_rx_packets),0) AS ext_rx_p"
                 + " FROM pod_usage_sample WHERE pod_uid = ?::uuid", podUid).get(0);
+    }
+
+    /** What the pod's counters moved between two {@link #totals} (windows included). */
+    static Map<String, Object> since(Map<String, Object> before, Map<String, Object> after) {
+        Map<String, Object> moved = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : after.entrySet()) {
+            moved.put(e.getKey(), num(after, e.getKey()) - num(before, e.getKey()));
+        }
+        return moved;
     }
 
     static long num(Map<String, Object> row, String key) {

@@ -16,7 +16,12 @@ final class AgentIo {
 
     /** MAJ:MIN of the block device under /var/tmp (where the burner does direct IO), or null if not block-backed. */
     static Path blockDeviceOfVarTmp() {
-        Host.Out o = Host.exec(List.of("findmnt", "-n", "-o", "MAJ:MIN,FSTYPE", "-T", "/var/tmp"));
+        return blockDeviceOf(Path.of("/var/tmp"));
+    }
+
+    /** MAJ:MIN of the disk a path lies on, or null if it is not block-backed. */
+    static Path blockDeviceOf(Path path) {
+        Host.Out o = Host.exec(List.of("findmnt", "-n", "-o", "MAJ:MIN,FSTYPE", "-T", path.toString()));
         if (!o.ok()) {
             return null;
         }
@@ -37,6 +42,12 @@ final class AgentIo {
             }
         }
         return Path.of(majMin);
+    }
+
+    /** The same rule on a real pod's blkio cgroup (cgroup v1). */
+    static void enableIoAccounting(Path podBlkioCgroup, Path device) {
+        Host.write(podBlkioCgroup.resolve("blkio.throttle.read_bps_device"), device + " 1099511627776");
+        Host.write(podBlkioCgroup.resolve("blkio.throttle.write_bps_device"), device + " 1099511627776");
     }
 
     static void enableIoAccounting(TestCgroups cgroups, TestPod pod, Path device) {

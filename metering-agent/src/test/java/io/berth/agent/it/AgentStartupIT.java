@@ -45,6 +45,7 @@ class AgentStartupIT {
             "berth.agent.net.external-cidrs | 198.51.100.0/33 | berth.agent.net.external-cidrs: '198.51.100.0/33' is not a CIDR: prefix length 33 is out of range 0..32",
             "berth.agent.net.pod-cidrs | fd00::zz/64 | berth.agent.net.pod-cidrs: 'fd00::zz/64' is not a CIDR",
             "berth.agent.cgroup.root | /nonexistent/cgroup | berth.agent.cgroup.root: /nonexistent/cgroup does not exist",
+            "berth.agent.cgroup.kubelet-root | /no-such-kubelet | berth.agent.cgroup.kubelet-root: /sys/fs/cgroup/cpuacct/no-such-kubelet does not exist",
             "berth.agent.net.kernel-btf | /nonexistent/btf/vmlinux | berth.agent.net.kernel-btf: /nonexistent/btf/vmlinux not found: this kernel exposes no BTF",
             "berth.agent.net.tc | /nonexistent/sbin/tc | berth.agent.net.tc: '/nonexistent/sbin/tc' is not an executable file",
             "berth.agent.net.tc | /bin/false | berth.agent.net.tc: tc cannot attach a BPF filter to a clsact qdisc",

@@ -13,12 +13,14 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.berth.testing.DemoPods;
 import io.berth.testing.RealStack;
 
 /**
- * Benchmark (not part of verify; run by bench/metering/run): the traffic meter's mean run time per packet, from the
- * kernel's own BPF statistics (kernel.bpf_stats_enabled=1: run_time_ns / run_cnt), under small UDP packets and TCP
- * bulk, beside an empty program attached behind it on each of its hooks (what the statistics cost by themselves).
+ * Benchmark (not part of verify; run by bench/metering/run): the traffic meter's mean run time per packet on real
+ * pods' traffic, from the kernel's own BPF statistics (kernel.bpf_stats_enabled=1: run_time_ns / run_cnt), under small
+ * UDP packets and TCP bulk, beside an empty program attached behind it on each of its hooks (what the statistics cost
+ * by themselves).
  */
 class BpfCostBench {
 
@@ -29,47 +31,45 @@ class BpfCostBench {
         BenchReport report = new BenchReport("bpf-cost");
         Path stats = Path.of("/proc/sys/kernel/bpf_stats_enabled");
         String statsBefore = Files.readString(stats).strip();
-        TestCgroups cgroups = NodeFixture.cgroupfs();
-        try (NodeFixture node = new NodeFixture("bench-bpf")) {
-            TestPod a = node.pod("a", "10.244.7.2", cgroups);
-            TestPod b = node.pod("b", "10.244.7.3", cgroups);
+        try (RealNode node = new RealNode("bench-bpf", 1)) {
+            // Real pods on the node: a sender, and a UDP and a TCP receiver.
+            DemoPods.Pod a = node.client("a");
+            DemoPods.Pod b = node.running("b", null, "udp-sink", "-bind", "0.0.0.0", "-port", "9000");
+            DemoPods.Pod c = node.running("c", null, "tcp-sink", "-bind", "0.0.0.0", "-port", "9001");
             // The deployed cadence (reads every 10 s, 60 s windows), not the tests' 1 s / 2 s.
             Map<String, String> settings = new HashMap<>(node.settings());
             settings.put("berth.agent.interval", "60s");
             settings.put("berth.agent.read-interval", "10s");
             AgentProcess agent = node.agent("agent", settings).start();
-            AgentRestartIT.awaitLog(agent, "traffic meter attached: pod [^ ]+ uid=" + a.uid);
-            AgentRestartIT.awaitLog(agent, "traffic meter attached: pod [^ ]+ uid=" + b.uid);
+            for (DemoPods.Pod p : new DemoPods.Pod[]{a, b, c}) {
+                AgentRestartIT.awaitLog(agent, "traffic meter attached: pod [^ ]+ uid=" + p.uid());
+            }
             Path programs;
             try (Stream<Path> builds = Files.list(Path.of(node.pinPath, "progs"))) {
                 programs = builds.findFirst().orElseThrow();
             }
-            Path empty = loadEmptyProgram(node);
+            Path empty = loadEmptyProgram(node.work, node.pinPath);
             // Behind the meter on every hook it runs on, so that it sees exactly the meter's packets.
-            for (TestPod pod : new TestPod[]{a, b}) {
+            for (DemoPods.Pod pod : new DemoPods.Pod[]{a, b, c}) {
                 for (String hook : new String[]{"egress", "ingress"}) {
-                    Host.inNetns(pod.netns, "tc", "filter", "add", "dev", "eth0", hook, "prio", "2", "handle", "2",
-                            "bpf", "da", "object-pinned", empty.toString());
+                    Host.run("nsenter", "--net=" + node.netnsOf(pod), "--", "tc", "filter", "add", "dev", "eth0",
+                            hook, "prio", "2", "handle", "2", "bpf", "da", "object-pinned", empty.toString());
                 }
             }
             Files.writeString(stats, "1");
-            b.container("app");
-            a.container("app");
-            b.start("app", "udp-sink", "--bind", b.ip, "--port", "9000");
-            b.start("app", "tcp-sink", "--bind", b.ip, "--port", "9001");
 
             Stats tx0 = stats(programs.resolve("berth_tx"));
             Stats rx0 = stats(programs.resolve("berth_rx"));
             Stats e0 = stats(empty);
-            JsonNode udp = a.run("app", "udp-flood", "--dst", b.ip, "--port", "9000", "--size", "64", "--duration",
-                    "15");
+            JsonNode udp = node.pods.exec(a, "udp-flood", "-dst", b.ip(), "-port", "9000", "-size", "64",
+                    "-duration", "15s");
             Stats tx1 = stats(programs.resolve("berth_tx"));
             Stats rx1 = stats(programs.resolve("berth_rx"));
             Stats e1 = stats(empty);
-            report.line(String.format("UDP 64-byte flood, %d datagrams in 15 s: berth_tx %s, berth_rx %s, empty"
-                    + " program (stats overhead) %s", udp.get("sent").asLong(), tx1.minus(tx0), rx1.minus(rx0),
-                    e1.minus(e0)));
-            JsonNode tcp = a.run("app", "tcp-send", "--dst", b.ip, "--port", "9001", "--bytes",
+            report.line(String.format("real pods on %s; UDP 64-byte flood, %d datagrams in 15 s: berth_tx %s,"
+                    + " berth_rx %s, empty program (stats overhead) %s", node.node, udp.get("sent").asLong(),
+                    tx1.minus(tx0), rx1.minus(rx0), e1.minus(e0)));
+            JsonNode tcp = node.pods.exec(a, "tcp-send", "-dst", c.ip(), "-port", "9001", "-bytes",
                     Long.toString(2L << 30));
             Stats tx2 = stats(programs.resolve("berth_tx"));
             Stats rx2 = stats(programs.resolve("berth_rx"));
@@ -84,7 +84,7 @@ class BpfCostBench {
                     + " %.1f ns (target <= 50 ns)", all.mean(), all.runs(), baseline.mean(), baseline.runs(),
                     all.mean() - baseline.mean()));
             Files.writeString(stats, "0");
-            testRun(report, node, programs, empty);
+            testRun(report, node.work, node.pinPath, empty);
             report.line("command: bench/metering/run bpf   (BpfCostBench; kernel.bpf_stats_enabled=1 during the run)");
             assertThat(all.runs()).isPositive();
         } finally {
@@ -97,16 +97,16 @@ class BpfCostBench {
      * the whole loop, so no per-run clock cost. test_run cannot set the skb's tc_classid, so this runs a copy of
      * berth_meter.c whose only change is a constant classid (slot 7), against the agent's own pinned maps.
      */
-    static void testRun(BenchReport report, NodeFixture node, Path programs, Path empty) throws Exception {
-        Path source = node.work.resolve("meter-fixed-slot.c");
+    static void testRun(BenchReport report, Path work, String pinPath, Path empty) throws Exception {
+        Path source = work.resolve("meter-fixed-slot.c");
         String meter = Files.readString(RealStack.root().resolve("metering-agent/src/main/bpf/berth_meter.c"));
         Files.writeString(source, meter.replace("__u32 classid = skb->tc_classid;", "__u32 classid = 0x8007;"));
-        Path object = node.work.resolve("meter-fixed-slot.o");
+        Path object = work.resolve("meter-fixed-slot.o");
         String arch = Host.run("uname", "-m").strip();
         Host.run("clang", "-O2", "-g", "-target", "bpf", "-I/usr/include/" + arch + "-linux-gnu", "-c",
                 source.toString(), "-o", object.toString());
-        Path pinned = Path.of(node.pinPath, "bench-fixed-slot");
-        Path maps = Path.of(node.pinPath, "maps");
+        Path pinned = Path.of(pinPath, "bench-fixed-slot");
+        Path maps = Path.of(pinPath, "maps");
         Host.run("bpftool", "prog", "loadall", object.toString(), pinned.toString(), "type", "classifier", "map",
                 "name", "berth_counters", "pinned", maps.resolve("pod_counters").toString(), "map", "name",
                 "berth_cidrs4", "pinned", maps.resolve("cidrs4").toString(), "map", "name", "berth_cidrs6", "pinned",
@@ -115,7 +115,7 @@ class BpfCostBench {
                 maps.resolve("prefixes6").toString());
         for (String[] c : new String[][]{{"10.244.7.3", "internal"}, {"198.51.100.10", "external"},
                 {"10.250.0.10", "external carve-out"}}) {
-            Path packet = node.work.resolve("packet-" + c[0] + ".bin");
+            Path packet = work.resolve("packet-" + c[0] + ".bin");
             Files.write(packet, udpPacket(c[0]));
             report.line(String.format("BPF_PROG_TEST_RUN, 64-byte UDP to %s (%s): meter %d ns, empty program %d ns",
                     c[0], c[1], testRunNanos(pinned.resolve("berth_tx"), packet), testRunNanos(empty, packet)));
@@ -169,17 +169,17 @@ class BpfCostBench {
     }
 
     /** Compiles and pins the empty baseline program (src/test/resources/bench/empty.c). */
-    static Path loadEmptyProgram(NodeFixture node) throws Exception {
-        Path source = node.work.resolve("empty.c");
-        Files.createDirectories(node.work);
+    static Path loadEmptyProgram(Path work, String pinPath) throws Exception {
+        Path source = work.resolve("empty.c");
+        Files.createDirectories(work);
         try (var in = BpfCostBench.class.getResourceAsStream("/bench/empty.c")) {
             Files.copy(in, source);
         }
-        Path object = node.work.resolve("empty.o");
+        Path object = work.resolve("empty.o");
         String arch = Host.run("uname", "-m").strip();
         Host.run("clang", "-O2", "-g", "-target", "bpf", "-I/usr/include/" + arch + "-linux-gnu", "-c",
                 source.toString(), "-o", object.toString());
-        Path pinned = Path.of(node.pinPath, "empty");
+        Path pinned = Path.of(pinPath, "empty");
         Host.run("bpftool", "prog", "load", object.toString(), pinned.toString(), "type", "classifier");
         return pinned;
     }

@@ -26,7 +26,7 @@ class DeployManifestsIT {
     void theManifestsPassAServerSideDryRun() {
         // The namespace must exist for a dry run of what goes in it (a dry run creates nothing).
         ItCluster.agentKubeconfig();
-        Kubectl.Result r = kubectl.run("apply", "--dry-run=server", "-f", deploy.toString());
+        Kubectl.Result r = kubectl.run("apply", "--dry-run=server", "-k", deploy.toString());
         assertThat(r.exit()).as(r.output()).isZero();
         assertThat(r.stdout()).contains("daemonset.apps/berth-metering-agent", "(server dry run)",
                 "clusterrole.rbac.authorization.k8s.io/berth-metering-agent", "configmap/berth-metering-agent");

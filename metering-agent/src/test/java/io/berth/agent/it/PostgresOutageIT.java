@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.berth.testing.DemoPods;
+
 /**
  * PostgreSQL is stopped for two minutes while pods run and talk: the agent spools, says so in its metrics, stays alive,
  * and when the database is back sends everything, so that every window of every pod arrives exactly once. Then a batch
@@ -26,21 +28,21 @@ class PostgresOutageIT {
 
     @Test
     void twoMinutesWithoutPostgresLoseNoSampleAndAReplayedBatchAddsNoRow() throws Exception {
-        TestCgroups cgroups = NodeFixture.cgroupfs();
-        try (NodeFixture node = new NodeFixture("outage")) {
-            TestPod a = node.pod("a", "10.244.7.2", cgroups);
-            TestPod b = node.pod("b", "10.244.7.3", cgroups);
-            b.container("app");
-            b.start("app", "udp-echo", "--bind", b.ip, "--port", "7000");
-            a.container("burn");
-            cgroups.quota(a.uid, a.qos, "burn", 5);
-            Process burner = a.start("burn", "burn", "--mem-mib", "8");
+        try (RealNode node = new RealNode("outage", 1)) {
+            DemoPods.Pod b = node.running("b", null, "udp-echo", "-bind", "0.0.0.0", "-port", "7000");
+            DemoPods.Pod a = node.pods.create("a", AgentRestartIT.burnerAndClient(node, "a", "50m", 160, 8));
             AgentProcess agent = node.agent("agent", node.settings()).start();
-            AgentRestartIT.awaitLog(agent, "traffic meter attached: pod [^ ]+ uid=" + a.uid);
-            a.container("app");
-            CompletableFuture<JsonNode> traffic = CompletableFuture.supplyAsync(() -> a.run("app", "udp-ping",
-                    "--dst", b.ip, "--port", "7000", "--size", "500", "--duration", "150", "--gap", "0.01"));
-            AgentProcess.await(Duration.ofSeconds(30), () -> num(AgentDb.totals(a.uid), "windows") >= 2,
+            AgentRestartIT.awaitLog(agent, "traffic meter attached: pod [^ ]+ uid=" + a.uid());
+            AgentRestartIT.awaitLog(agent, "traffic meter attached: pod [^ ]+ uid=" + b.uid());
+            // Exact byte counts over the traffic's interval: the interfaces' IPv6 start-up chatter is done by then.
+            AgentMeteringIT.quietInterfaces();
+            AgentRestartIT.settle(agent);
+            Map<String, Object> beforeTraffic = AgentDb.totals(a.uid());
+            CompletableFuture<JsonNode> traffic = CompletableFuture.supplyAsync(() -> node.pods.execIn(a, "app",
+                    "udp-ping", "-dst", b.ip(), "-port", "7000", "-size", "500", "-duration", "150s", "-gap",
+                    "10ms"));
+            AgentProcess.await(Duration.ofSeconds(30),
+                    () -> num(AgentDb.totals(a.uid()), "windows") >= num(beforeTraffic, "windows") + 2,
                     "rows arriving");
 
             StackPostgres.stop();
@@ -49,7 +51,7 @@ class PostgresOutageIT {
             try {
                 double maxSegments = 0;
                 while (System.nanoTime() - down < Duration.ofSeconds(120).toNanos()) {
-                    TestPod.sleep(10_000);
+                    Thread.sleep(10_000);
                     assertThat(agent.status("/q/health/live")).as("alive while PostgreSQL is down").isEqualTo(200);
                     double segments = agent.metric("berth_agent_spool_segments");
                     assertThat(segments).as("spool grows").isGreaterThanOrEqualTo(maxSegments);
@@ -67,24 +69,25 @@ class PostgresOutageIT {
                 System.out.println("[outage-it] PostgreSQL started again");
             }
             JsonNode sent = traffic.get();
-            a.kill(burner);
+            AgentRestartIT.awaitTerminated(node, "a", "burn");
+            long cgroupUsec = node.cpuNanos(a) / 1000;
             AgentProcess.await(Duration.ofSeconds(60), () -> agent.metric("berth_agent_spool_segments") == 0,
                     "spool drained");
             AgentRestartIT.settle(agent);
 
             long reference = sent.get("sent").asLong() * (500 + 28);
-            Map<String, Object> ta = AgentDb.totals(a.uid);
+            Map<String, Object> all = AgentDb.totals(a.uid());
+            Map<String, Object> ta = AgentDb.since(beforeTraffic, all);
             System.out.println("[outage-it] sent " + sent + "; pod a " + ta);
             assertThat(num(ta, "int_tx")).isEqualTo(reference);
             assertThat(num(ta, "int_rx")).isEqualTo(sent.get("echoed").asLong() * (500 + 28));
-            long cgroupUsec = a.cpuNanos() / 1000;
-            assertThat((double) num(ta, "cpu_usec")).isCloseTo(cgroupUsec,
+            assertThat((double) num(all, "cpu_usec")).isCloseTo(cgroupUsec,
                     org.assertj.core.api.Assertions.within(cgroupUsec * 0.02));
-            for (TestPod p : List.of(a, b)) {
+            for (DemoPods.Pod p : List.of(a, b)) {
                 Map<String, Object> span = AgentDb.query("SELECT count(*) AS rows, extract(epoch FROM"
                         + " max(window_end) - min(window_start))::bigint AS seconds FROM pod_usage_sample"
-                        + " WHERE pod_uid = ?::uuid", p.uid).get(0);
-                System.out.println("[outage-it] windows of " + p.name + ": " + span);
+                        + " WHERE pod_uid = ?::uuid", p.uid()).get(0);
+                System.out.println("[outage-it] windows of " + p.name() + ": " + span);
                 assertThat(num(span, "rows")).as("a row for every window, none lost").isEqualTo(
                         num(span, "seconds") / 2);
             }

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.berth.testing.RealStack;
@@ -34,23 +33,7 @@ final class StackPostgres {
     }
 
     static void start() {
-        try {
-            ProcessBuilder b = new ProcessBuilder(RealStack.root().resolve("dev/stack").toString(), "up",
-                    "--no-backend").directory(RealStack.root().toFile()).redirectErrorStream(true)
-                    .redirectOutput(RealStack.state().resolve("stack-restart-postgres.out").toFile());
-            b.environment().put("BERTH_STATE", RealStack.state().toString());
-            b.environment().put("BERTH_PORT_OFFSET", System.getenv().getOrDefault("BERTH_TEST_PORT_OFFSET", "10000"));
-            Process p = b.start();
-            if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                throw new IllegalStateException("dev/stack up failed: "
-                        + Files.readString(RealStack.state().resolve("stack-restart-postgres.out")));
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        RealStack.ensureUp();
     }
 
     static boolean listening() {

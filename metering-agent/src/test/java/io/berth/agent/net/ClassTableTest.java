@@ -135,6 +135,10 @@ class ClassTableTest {
                 return Optional.ofNullable(external);
             }
 
+            public Duration attachInterval() {
+                return Duration.ofMillis(250);
+            }
+
             public Duration commandTimeout() {
                 return Duration.ofSeconds(5);
             }

@@ -1,0 +1,153 @@
+package io.berth.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Real pods of the stack's demo images (berth/web, berth/client: dev/images/demo) on the real nodes, made and driven
+ * with real kubectl under whatever identity the given kubeconfig holds: a tenant's, or the admin's. Every command of
+ * the demo program prints one JSON line with what it did, which is what tests compare the platform's numbers with.
+ */
+public final class DemoPods {
+
+    public static final String WEB_IMAGE = "berth/web:0.1.0";
+    public static final String CLIENT_IMAGE = "berth/client:0.1.0";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Kubectl kubectl;
+    private final String namespace;
+
+    public DemoPods(Kubectl kubectl, String namespace) {
+        this.kubectl = kubectl;
+        this.namespace = namespace;
+    }
+
+    /** A pod as the API reports it once it runs. */
+    public record Pod(String name, String namespace, String uid, String ip, String node, String qos) {
+    }
+
+    /**
+     * A pod with one container {@code main} of {@code image} running {@code args} (the image's own command when
+     * empty), on {@code node} when given; {@code resources} is a YAML flow map or null.
+     */
+    public Pod run(String name, String image, String node, String resources, String... args) {
+        StringBuilder yaml = new StringBuilder();
+        yaml.append("apiVersion: v1\nkind: Pod\nmetadata:\n  name: ").append(name).append("\n  namespace: ")
+                .append(namespace).append("\n  labels: {app: ").append(name).append("}\nspec:\n")
+                .append("  terminationGracePeriodSeconds: 1\n");
+        if (node != null) {
+            yaml.append("  nodeSelector: {kubernetes.io/hostname: ").append(node).append("}\n");
+        }
+        yaml.append("  containers:\n  - name: main\n    image: ").append(image)
+                .append("\n    imagePullPolicy: IfNotPresent\n");
+        if (args.length > 0) {
+            yaml.append("    args: [");
+            for (int i = 0; i < args.length; i++) {
+                yaml.append(i > 0 ? ", " : "").append('"').append(args[i].replace("\"", "\\\"")).append('"');
+            }
+            yaml.append("]\n");
+        }
+        if (resources != null) {
+            yaml.append("    resources: ").append(resources).append("\n");
+        }
+        return create(name, yaml.toString());
+    }
+
+    /** Applies a pod manifest and waits until the pod runs. */
+    public Pod create(String name, String manifest) {
+        Kubectl.Result r = kubectl.apply(manifest);
+        if (!r.ok()) {
+            throw new IllegalStateException("creating pod " + name + " failed: " + r.output());
+        }
+        return await(name, Duration.ofSeconds(90));
+    }
+
+    /** Waits until a pod of this namespace is Running with an address. */
+    public Pod await(String name, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            Kubectl.Result r = kubectl.run("-n", namespace, "get", "pod", name, "-o", "json");
+            if (r.ok()) {
+                JsonNode pod = json(r.stdout());
+                last = pod.path("status").toString();
+                if ("Running".equals(pod.path("status").path("phase").asText())
+                        && !pod.path("status").path("podIP").asText().isEmpty()) {
+                    return new Pod(name, namespace, pod.path("metadata").path("uid").asText(),
+                            pod.path("status").path("podIP").asText(), pod.path("spec").path("nodeName").asText(),
+                            pod.path("status").path("qosClass").asText());
+                }
+            }
+            sleep(250);
+        }
+        throw new IllegalStateException("pod " + namespace + "/" + name + " did not run within " + timeout + ": "
+                + last);
+    }
+
+    /** Runs the demo program in the pod's first container and returns the last JSON line it printed. */
+    public JsonNode exec(Pod pod, String... demoArgs) {
+        return execIn(pod, null, demoArgs);
+    }
+
+    /** Runs the demo program in one container of the pod and returns the last JSON line it printed. */
+    public JsonNode execIn(Pod pod, String container, String... demoArgs) {
+        Kubectl.Result r = execRaw(pod, container, Duration.ofMinutes(5), demoArgs);
+        if (!r.ok()) {
+            throw new IllegalStateException("berth-demo " + String.join(" ", demoArgs) + " in " + pod.name()
+                    + " failed: " + r.output());
+        }
+        List<String> lines = r.stdout().lines().filter(l -> l.startsWith("{")).toList();
+        if (lines.isEmpty()) {
+            throw new IllegalStateException("berth-demo " + String.join(" ", demoArgs) + " printed no JSON: "
+                    + r.output());
+        }
+        return json(lines.get(lines.size() - 1));
+    }
+
+    public Kubectl.Result execRaw(Pod pod, Duration timeout, String... demoArgs) {
+        return execRaw(pod, null, timeout, demoArgs);
+    }
+
+    public Kubectl.Result execRaw(Pod pod, String container, Duration timeout, String... demoArgs) {
+        List<String> args = new java.util.ArrayList<>(List.of("-n", pod.namespace(), "exec", pod.name()));
+        if (container != null) {
+            args.addAll(List.of("-c", container));
+        }
+        args.addAll(List.of("--", "/berth-demo"));
+        args.addAll(List.of(demoArgs));
+        return kubectl.stream(timeout, args.toArray(String[]::new));
+    }
+
+    /** Whether a TCP connection from the pod opens: "open", "refused", "timeout" or "error". */
+    public String connect(Pod from, String hostPort) {
+        Kubectl.Result r = execRaw(from, Duration.ofSeconds(30), "connect", "-timeout", "3s", hostPort);
+        String outcome = r.stdout().strip();
+        return outcome.isEmpty() ? "error: " + r.output() : outcome;
+    }
+
+    public void delete(String name) {
+        kubectl.run("-n", namespace, "delete", "pod", name, "--wait=true", "--grace-period=1");
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
