@@ -49,7 +49,7 @@ public class Workspace extends PanacheEntityBase {
     /**
      * Desired, one column per reason: the owner's account is in debt (the debt lifecycle's), or an admin suspended the
      * owner (the admin's). Either keeps workloads at zero and the quota at zero; each is lifted only by its own
-     * reason's end. The table's {@code suspended} column is derived from the two (see V9).
+     * reason's end. The table's {@code suspended} column is derived from the two (see V10).
      */
     @Column(name = "suspended_for_debt")
     public boolean suspendedForDebt;
