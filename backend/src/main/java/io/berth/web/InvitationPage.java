@@ -48,7 +48,7 @@ public class InvitationPage {
     @GET
     @Operation(hidden = true)
     public TemplateInstance get(@PathParam("token") String token) {
-        return Templates.invitation(pages.shell("console"), null, token, details(pages.account(), token));
+        return Templates.invitation(pages.shell("console"), null, token, invitations.preview(pages.account(), token));
     }
 
     @POST
@@ -68,12 +68,9 @@ public class InvitationPage {
             throw ProblemException.badRequest("answer", "must be accept or decline");
         } catch (ProblemException e) {
             return Response.status(Pages.status(e))
-                    .entity(Templates.invitation(pages.shell("console"), Pages.flash(e), token, details(me, token)))
+                    .entity(Templates.invitation(pages.shell("console"), Pages.flash(e), token,
+                            invitations.preview(me, token)))
                     .build();
         }
-    }
-
-    private InvitationService.Preview details(Account me, String token) {
-        return invitations.preview(me, token);
     }
 }
