@@ -32,11 +32,4 @@ public class AccountCredential extends PanacheEntityBase {
     public UUID revokedBy;
     @Column(name = "updated_at")
     public OffsetDateTime updatedAt;
-
-    /** The account's credential row, made (at epoch 1) if it has none yet; in the caller's transaction. */
-    public static AccountCredential ensure(jakarta.persistence.EntityManager em, UUID accountId) {
-        em.createNativeQuery("INSERT INTO account_credential (account_id) VALUES (?1) ON CONFLICT DO NOTHING")
-                .setParameter(1, accountId).executeUpdate();
-        return findById(accountId);
-    }
 }

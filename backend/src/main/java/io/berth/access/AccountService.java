@@ -1,37 +1,40 @@
 package io.berth.access;
 
+import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.time.ZoneId;
 import java.util.Objects;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
+import jakarta.enterprise.event.Event;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
-import io.berth.billing.BillingService;
 import io.berth.cluster.ReconcileRequests;
-import io.berth.workspace.WorkspaceService;
+import io.berth.common.ProblemException;
+import io.berth.common.Sql;
 
 /**
- * Keeps one account per identity. The first authenticated request of an identity creates its account, its personal
- * workspace and a request to provision its Kubernetes identity, all in one transaction.
+ * Keeps one account per identity, and every change to an account. The first authenticated request of an identity
+ * creates its account and a request to provision its Kubernetes identity, and announces it ({@link AccountCreated})
+ * so the other features set it up, all in one transaction.
  */
 @ApplicationScoped
 public class AccountService {
 
-    private final EntityManager em;
-    private final WorkspaceService workspaces;
+    private final Sql sql;
     private final ReconcileRequests reconcile;
-    private final BillingService billing;
+    private final Event<AccountCreated> created;
+    private final Clock clock;
 
-    AccountService(EntityManager em, WorkspaceService workspaces, ReconcileRequests reconcile, BillingService billing) {
-        this.em = em;
-        this.workspaces = workspaces;
+    AccountService(Sql sql, ReconcileRequests reconcile, Event<AccountCreated> created, Clock clock) {
+        this.sql = sql;
         this.reconcile = reconcile;
-        this.billing = billing;
+        this.created = created;
+        this.clock = clock;
     }
 
     @Transactional
@@ -44,21 +47,19 @@ public class AccountService {
             if (!Objects.equals(existing.username, username) || !Objects.equals(existing.email, email)) {
                 existing.username = username;
                 existing.email = email;
-                existing.updatedAt = now();
+                existing.updatedAt = OffsetDateTime.now(clock);
             }
             return existing;
         }
         // Concurrent first requests of one identity: the loser's insert waits for the winner and does nothing.
-        int inserted = em.createNativeQuery("""
+        int inserted = sql.update("""
                 INSERT INTO account (id, subject, username, email, status, updated_at)
                 VALUES (?1, ?2, ?3, ?4, 'active', ?5)
                 ON CONFLICT (subject) DO NOTHING
-                """).setParameter(1, UUID.randomUUID()).setParameter(2, subject).setParameter(3, username)
-                .setParameter(4, email).setParameter(5, now()).executeUpdate();
+                """, UUID.randomUUID(), subject, username, email, OffsetDateTime.now(clock));
         Account account = Account.findBySubject(subject).orElseThrow();
         if (inserted == 1) {
-            workspaces.createPersonal(account);
-            billing.signupCredit(account.id);
+            created.fire(new AccountCreated(account.id, account.username, account.planId));
             reconcile.account(account.id);
         }
         return account;
@@ -66,23 +67,75 @@ public class AccountService {
 
     /** Changes the account's time zone (statements and daily views); 400 naming the field for an unknown zone. */
     @Transactional
-    public Account setTimezone(java.util.UUID accountId, String timezone) {
+    public Account setTimezone(UUID accountId, String timezone) {
         if (timezone == null || timezone.isBlank()) {
-            throw io.berth.common.ProblemException.badRequest("timezone", "is required, e.g. Europe/Berlin");
+            throw ProblemException.badRequest("timezone", "is required, e.g. Europe/Berlin");
         }
         try {
-            java.time.ZoneId.of(timezone.strip());
+            ZoneId.of(timezone.strip());
         } catch (RuntimeException e) {
-            throw io.berth.common.ProblemException.badRequest("timezone", "is not a known IANA time zone");
+            throw ProblemException.badRequest("timezone", "is not a known IANA time zone");
         }
         Account a = Account.findById(accountId);
         a.timezone = timezone.strip();
-        a.updatedAt = now();
+        a.updatedAt = OffsetDateTime.now(clock);
         return a;
     }
 
-    private static OffsetDateTime now() {
-        return OffsetDateTime.now(ZoneOffset.UTC);
+    /**
+     * The account, row-locked until the caller's transaction ends, so that what the caller does for it (create a
+     * workspace within the plan's limit, redeem a voucher within the campaign's) happens one at a time; 404 if none.
+     */
+    @Transactional
+    public Account lock(UUID accountId) {
+        Account a = accountId == null ? null : Account.findById(accountId, LockModeType.PESSIMISTIC_WRITE);
+        if (a == null) {
+            throw ProblemException.notFound("No account " + accountId);
+        }
+        return a;
+    }
+
+    /**
+     * An admin's suspension: the account can no longer sign in or use its API tokens, and its Kubernetes identity is
+     * revoked. Returns false when it already was suspended. Its workspaces are the admin's to suspend.
+     */
+    @Transactional
+    public boolean suspend(Account locked) {
+        if (locked.status == Account.Status.deleted) {
+            throw ProblemException.conflict("The account is deleted");
+        }
+        if (locked.status == Account.Status.suspended) {
+            return false;
+        }
+        setStatus(locked, Account.Status.suspended);
+        return true;
+    }
+
+    /** Lifts an admin's suspension; returns false when the account was not suspended. */
+    @Transactional
+    public boolean resume(Account locked) {
+        if (locked.status != Account.Status.suspended) {
+            return false;
+        }
+        setStatus(locked, Account.Status.active);
+        return true;
+    }
+
+    /** Moves the account to another plan (which the caller has checked exists); returns false when it is on it. */
+    @Transactional
+    public boolean changePlan(Account locked, String planId) {
+        if (locked.planId.equals(planId)) {
+            return false;
+        }
+        locked.planId = planId;
+        locked.updatedAt = OffsetDateTime.now(clock);
+        return true;
+    }
+
+    private void setStatus(Account a, Account.Status status) {
+        a.status = status;
+        a.updatedAt = OffsetDateTime.now(clock);
+        reconcile.account(a.id);
     }
 
     private static String firstNonBlank(String a, String b) {

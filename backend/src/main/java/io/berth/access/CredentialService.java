@@ -1,40 +1,24 @@
 package io.berth.access;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-
-import io.berth.cluster.Identities;
-import io.berth.cluster.IdentityReconciler;
+import io.berth.cluster.ClusterConfig;
 import io.berth.cluster.ReconcileRequests;
-import io.berth.cluster.WorkspaceReconciler;
 import io.berth.common.Problem;
 import io.berth.common.ProblemException;
-import io.berth.workspace.WorkspaceMember;
-import io.berth.workspace.WorkspaceService;
-import io.berth.workspace.WorkspaceView;
-import io.fabric8.kubernetes.api.model.AuthInfoBuilder;
-import io.fabric8.kubernetes.api.model.ConfigBuilder;
-import io.fabric8.kubernetes.api.model.NamedAuthInfoBuilder;
-import io.fabric8.kubernetes.api.model.NamedClusterBuilder;
-import io.fabric8.kubernetes.api.model.NamedContext;
-import io.fabric8.kubernetes.api.model.NamedContextBuilder;
+import io.berth.common.Sql;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -42,51 +26,50 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
- * Kubeconfigs made on demand and never stored. The credential is a TokenRequest token of the ServiceAccount of the
- * account's current credential epoch. Rotating (or an admin revoking) moves to a new epoch: the membership bindings
- * move to the new ServiceAccount, so earlier tokens lose every permission at once, and the old ServiceAccount is
- * deleted, so the API server stops authenticating them.
+ * An account's Kubernetes credential: a TokenRequest token of the ServiceAccount of the account's current credential
+ * epoch, issued on demand and never stored. Rotating (or an admin revoking) moves to a new epoch: the identity's
+ * bindings move to the new ServiceAccount, so earlier tokens lose every permission at once, and the old ServiceAccount
+ * is deleted, so the API server stops authenticating them.
  */
 @ApplicationScoped
 public class CredentialService {
 
-    private static final YAMLMapper YAML = YAMLMapper.builder().enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .serializationInclusion(JsonInclude.Include.NON_EMPTY).build();
-
     private final KubernetesClient client;
     private final IdentityReconciler identities;
-    private final WorkspaceService workspaces;
+    private final IdentityBindings bindings;
     private final KubeconfigConfig config;
+    private final ClusterConfig cluster;
     private final ReconcileRequests reconcile;
-    private final io.berth.cluster.ClusterConfig cluster;
     private final EntityManager em;
-    private final WorkspaceReconciler reconciler;
+    private final Sql sql;
+    private final Clock clock;
 
-    CredentialService(KubernetesClient client, IdentityReconciler identities, WorkspaceService workspaces,
-            KubeconfigConfig config, ReconcileRequests reconcile, io.berth.cluster.ClusterConfig cluster,
-            EntityManager em, WorkspaceReconciler reconciler) {
-        this.reconciler = reconciler;
+    CredentialService(KubernetesClient client, IdentityReconciler identities, IdentityBindings bindings,
+            KubeconfigConfig config, ClusterConfig cluster, ReconcileRequests reconcile, EntityManager em, Sql sql,
+            Clock clock) {
         this.client = client;
         this.identities = identities;
-        this.workspaces = workspaces;
+        this.bindings = bindings;
         this.config = config;
-        this.reconcile = reconcile;
         this.cluster = cluster;
+        this.reconcile = reconcile;
         this.em = em;
+        this.sql = sql;
+        this.clock = clock;
     }
 
-    public record Kubeconfig(String yaml, OffsetDateTime expiresAt, int contexts) {
+    /** A token of the account's current identity, and when it expires. */
+    public record IssuedToken(String token, OffsetDateTime expiresAt) {
     }
 
     public record CredentialStatus(int epoch, OffsetDateTime lastIssuedAt, OffsetDateTime lastExpiresAt,
             OffsetDateTime rotatedAt, String kubernetesUsername) {
     }
 
-    public Kubeconfig kubeconfig(Account account, Long ttlSeconds) {
+    /** A new token for the account, valid for {@code ttlSeconds} (the default when null); its issue is recorded. */
+    public IssuedToken issue(Account account, Long ttlSeconds) {
         Duration ttl = ttl(ttlSeconds);
         int epoch = QuarkusTransaction.requiringNew().call(() -> credential(account.id).epoch);
-        List<WorkspaceView> mine = workspaces.list(account);
         TokenRequest request = new TokenRequestBuilder().withNewSpec().withExpirationSeconds(ttl.toSeconds())
                 .endSpec().build();
         TokenRequest issued = onCluster(() -> {
@@ -104,12 +87,11 @@ public class CredentialService {
         OffsetDateTime expiresAt = OffsetDateTime.parse(issued.getStatus().getExpirationTimestamp());
         QuarkusTransaction.requiringNew().run(() -> {
             AccountCredential c = credential(account.id);
-            c.lastIssuedAt = now();
+            c.lastIssuedAt = OffsetDateTime.now(clock);
             c.lastExpiresAt = expiresAt;
-            c.updatedAt = now();
+            c.updatedAt = OffsetDateTime.now(clock);
         });
-        return new Kubeconfig(render(account, mine, issued.getStatus().getToken(), expiresAt), expiresAt,
-                mine.size());
+        return new IssuedToken(issued.getStatus().getToken(), expiresAt);
     }
 
     private TokenRequest requestToken(UUID accountId, int epoch, TokenRequest request) {
@@ -118,11 +100,17 @@ public class CredentialService {
     }
 
     public CredentialStatus status(Account account) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            AccountCredential c = credential(account.id);
-            return new CredentialStatus(c.epoch, c.lastIssuedAt, c.lastExpiresAt, c.rotatedAt,
-                    Identities.username(cluster.identityNamespace(), account.id, c.epoch));
-        });
+        return QuarkusTransaction.requiringNew().call(() -> status(credential(account.id)));
+    }
+
+    /** The credential as it stands, without making its row (an account that never had one is at epoch 1). */
+    @Transactional
+    public CredentialStatus current(UUID accountId) {
+        AccountCredential c = AccountCredential.findById(accountId);
+        return c != null
+                ? status(c)
+                : new CredentialStatus(1, null, null, null,
+                        Identities.username(cluster.identityNamespace(), accountId, 1));
     }
 
     /** Revokes every token issued so far; the next kubeconfig download holds a new one. */
@@ -132,44 +120,56 @@ public class CredentialService {
 
     /** An admin revokes all of a user's credentials. */
     public CredentialStatus revokeAll(UUID accountId, Account admin) {
-        if (Account.findById(accountId) == null) {
+        if (QuarkusTransaction.requiringNew().call(() -> Account.findById(accountId) == null)) {
             throw ProblemException.notFound("No account " + accountId);
         }
         return moveEpoch(accountId, admin.id);
     }
 
+    /** The current credential epoch of each account (1 for an account that has had no credential yet). */
+    public Map<UUID, Integer> epochs(Collection<UUID> accountIds) {
+        Map<UUID, Integer> epochs = new HashMap<>();
+        accountIds.forEach(id -> epochs.put(id, 1));
+        if (!accountIds.isEmpty()) {
+            AccountCredential.<AccountCredential>list("accountId in ?1", accountIds)
+                    .forEach(c -> epochs.put(c.accountId, c.epoch));
+        }
+        return epochs;
+    }
+
     private CredentialStatus moveEpoch(UUID accountId, UUID revokedBy) {
         int epoch = QuarkusTransaction.requiringNew().call(() -> {
             AccountCredential c = credential(accountId);
-            em.lock(c, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+            em.lock(c, LockModeType.PESSIMISTIC_WRITE);
             em.refresh(c);
             c.epoch++;
-            c.rotatedAt = now();
+            c.rotatedAt = OffsetDateTime.now(clock);
             c.revokedBy = revokedBy;
             c.lastIssuedAt = null;
             c.lastExpiresAt = null;
-            c.updatedAt = now();
+            c.updatedAt = OffsetDateTime.now(clock);
             // Should the cluster calls below fail, the reconciler finishes the revocation.
             reconcile.account(accountId);
-            for (WorkspaceMember m : WorkspaceMember.<WorkspaceMember>list("accountId", accountId)) {
-                reconcile.workspace(m.workspaceId);
-            }
+            bindings.requestRebind(accountId);
             return c.epoch;
         });
-        // New identity first, then every membership binding moves to it (old tokens lose all access at once),
-        // then the old identity goes (its tokens stop authenticating).
+        // New identity first, then every binding moves to it (old tokens lose all access at once), then the old
+        // identity goes (its tokens stop authenticating).
         onCluster(() -> identities.ensure(accountId, epoch));
-        onCluster(() -> reconciler.rebind(accountId));
+        onCluster(() -> bindings.rebind(accountId));
         onCluster(() -> identities.revokeAllBut(accountId, epoch));
-        return QuarkusTransaction.requiringNew().call(() -> {
-            AccountCredential c = credential(accountId);
-            return new CredentialStatus(c.epoch, c.lastIssuedAt, c.lastExpiresAt, c.rotatedAt,
-                    Identities.username(cluster.identityNamespace(), accountId, c.epoch));
-        });
+        return QuarkusTransaction.requiringNew().call(() -> status(credential(accountId)));
     }
 
-    private AccountCredential credential(UUID accountId) {
-        return AccountCredential.ensure(em, accountId);
+    /** The account's credential row, made (at epoch 1) if it has none yet; in the caller's transaction. */
+    AccountCredential credential(UUID accountId) {
+        sql.update("INSERT INTO account_credential (account_id) VALUES (?1) ON CONFLICT DO NOTHING", accountId);
+        return AccountCredential.findById(accountId);
+    }
+
+    private CredentialStatus status(AccountCredential c) {
+        return new CredentialStatus(c.epoch, c.lastIssuedAt, c.lastExpiresAt, c.rotatedAt,
+                Identities.username(cluster.identityNamespace(), c.accountId, c.epoch));
     }
 
     private Duration ttl(Long ttlSeconds) {
@@ -184,59 +184,7 @@ public class CredentialService {
         return ttl;
     }
 
-    private String render(Account account, List<WorkspaceView> mine, String token, OffsetDateTime expiresAt) {
-        String cluster = config.clusterName();
-        String user = cluster + "-" + account.username;
-        List<NamedContext> contexts = new ArrayList<>();
-        String current = null;
-        for (WorkspaceView ws : mine) {
-            String name = cluster + "-" + ws.namespace();
-            contexts.add(new NamedContextBuilder().withName(name).withNewContext().withCluster(cluster)
-                    .withUser(user).withNamespace(ws.namespace()).endContext().build());
-            if (current == null || ws.personal()) {
-                current = name;
-            }
-        }
-        var kubeconfig = new ConfigBuilder().withApiVersion("v1").withKind("Config")
-                .addToClusters(new NamedClusterBuilder().withName(cluster).withNewCluster()
-                        .withServer(server()).withCertificateAuthorityData(caData()).endCluster().build())
-                .addToUsers(new NamedAuthInfoBuilder().withName(user)
-                        .withUser(new AuthInfoBuilder().withToken(token).build()).build())
-                .withContexts(contexts).withCurrentContext(current).build();
-        StringBuilder out = new StringBuilder();
-        out.append("# Berth kubeconfig for ").append(account.username).append(", one context per workspace.\n");
-        out.append("# The token expires at ").append(expiresAt).append(" (UTC); rotate it in the console or with\n");
-        out.append("# POST /api/v1/me/credentials/rotate. Keep this file private.\n");
-        for (WorkspaceView ws : mine) {
-            out.append("# context ").append(cluster).append('-').append(ws.namespace()).append(": ")
-                    .append(ws.displayName().replaceAll("[\\r\\n]", " ")).append(" (").append(ws.role())
-                    .append(")\n");
-        }
-        try {
-            out.append(YAML.writeValueAsString(kubeconfig));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        return out.toString();
-    }
-
-    private String server() {
-        return config.server().orElseGet(() -> client.getConfiguration().getMasterUrl().replaceFirst("/$", ""));
-    }
-
-    private String caData() {
-        if (config.caFile().isPresent()) {
-            try {
-                return Base64.getEncoder().encodeToString(Files.readAllBytes(Path.of(config.caFile().get())));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read berth.kubeconfig.ca-file", e);
-            }
-        }
-        String data = client.getConfiguration().getCaCertData();
-        return data != null ? data : null;
-    }
-
-    private static <T> T onCluster(java.util.function.Supplier<T> call) {
+    private static <T> T onCluster(Supplier<T> call) {
         try {
             return call.get();
         } catch (KubernetesClientException e) {
@@ -250,9 +198,5 @@ public class CredentialService {
             call.run();
             return null;
         });
-    }
-
-    private static OffsetDateTime now() {
-        return OffsetDateTime.now(ZoneOffset.UTC);
     }
 }

@@ -9,7 +9,6 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import io.berth.common.Problem;
 import io.berth.common.ProblemException;
-import io.berth.token.ApiTokenIdentity;
 import io.quarkus.security.identity.SecurityIdentity;
 
 /**
@@ -19,6 +18,12 @@ import io.quarkus.security.identity.SecurityIdentity;
  */
 @RequestScoped
 public class CurrentAccount {
+
+    /**
+     * The identity attribute that names the account of a caller who did not log in through Keycloak: an API token's
+     * identity carries it (and this is how a request knows it came with one).
+     */
+    public static final String ACCOUNT_ATTRIBUTE = "berth.token.account-id";
 
     private final AccountService accounts;
     private final JsonWebToken token;
@@ -48,7 +53,7 @@ public class CurrentAccount {
 
     /** Whether the caller authenticated with a Berth API token rather than through Keycloak. */
     public boolean viaApiToken() {
-        return ApiTokenIdentity.isApiToken(identity);
+        return delegatedAccount() != null;
     }
 
     /** For operations only a person logged in through Keycloak may do (managing API tokens). */
@@ -60,7 +65,7 @@ public class CurrentAccount {
     }
 
     private Account resolve() {
-        UUID fromApiToken = ApiTokenIdentity.accountId(identity);
+        UUID fromApiToken = delegatedAccount();
         if (fromApiToken != null) {
             Account a = find(fromApiToken);
             if (a == null) {
@@ -69,6 +74,10 @@ public class CurrentAccount {
             return a;
         }
         return accounts.ensure(token);
+    }
+
+    private UUID delegatedAccount() {
+        return identity == null ? null : identity.getAttribute(ACCOUNT_ATTRIBUTE);
     }
 
     @Transactional

@@ -30,6 +30,7 @@ import io.berth.access.CurrentAccount;
 import io.berth.billing.BillingService;
 import io.berth.billing.DebtLifecycle;
 import io.berth.common.ApiExamples;
+import io.berth.common.Paged;
 
 @Path("/api/v1/admin/accounts")
 @Tag(name = "Admin")
@@ -68,7 +69,7 @@ public class AdminAccountResource {
     @Operation(summary = "Accounts, newest first, 20 per page", description = "q matches part of the username or "
             + "e-mail address, or a whole account id.")
     @APIResponse(responseCode = "200", description = "One page", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "page", value = "{\"items\":[{\"id\":\"7c1e1d3a-2f4b-4f7e-9a0e-3b8d2c1f0a11\",\"username\":\"ana\",\"email\":\"ana@example.com\",\"status\":\"active\",\"plan\":\"free\",\"createdAt\":\"2026-11-01T09:00:00Z\",\"balanceMicro\":4210000,\"billingState\":\"good\",\"workspaces\":2}],\"page\":1,\"pageSize\":20,\"total\":1}")))
-    public AdminQueries.Paged<AdminQueries.AccountRow> accounts(@QueryParam("q") String q,
+    public Paged<AdminQueries.AccountRow> accounts(@QueryParam("q") String q,
             @QueryParam("page") @DefaultValue("1") @Parameter(description = "1-based page") int page) {
         return queries.accounts(q, page);
     }

@@ -15,6 +15,8 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.berth.common.Paged;
+
 @Path("/api/v1/admin/audit")
 @Tag(name = "Admin")
 @RolesAllowed("platform-admin")
@@ -30,7 +32,7 @@ public class AdminAuditResource {
     @GET
     @Operation(summary = "The admin audit log, newest first, 50 per page")
     @APIResponse(responseCode = "200", description = "One page", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "page", value = "{\"items\":[{\"id\":17,\"at\":\"2026-11-20T10:00:00Z\",\"adminId\":\"0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d\",\"adminName\":\"admin\",\"action\":\"balance.credit\",\"targetType\":\"account\",\"targetId\":\"7c1e1d3a-2f4b-4f7e-9a0e-3b8d2c1f0a11\",\"targetName\":\"ana\",\"detail\":\"5.000000: Refund for the outage of 3 March\",\"via\":\"console\"}],\"page\":1,\"pageSize\":50,\"total\":1}")))
-    public AdminQueries.Paged<AuditLog.Entry> list(
+    public Paged<AuditLog.Entry> list(
             @QueryParam("target") @Parameter(description = "An account, workspace, plan or batch id") String target,
             @QueryParam("page") @DefaultValue("1") int page) {
         return audit.list(target, page, 50);

@@ -1,66 +1,65 @@
 package io.berth.admin;
 
 import java.math.BigDecimal;
-import java.time.Instant;
+import java.time.Clock;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.Query;
-import jakarta.transaction.Transactional;
 
-import io.berth.billing.BillingConfig;
+import io.berth.access.Account;
+import io.berth.access.AccountQueries;
+import io.berth.access.CredentialService;
+import io.berth.billing.BillingQueries;
+import io.berth.billing.BillingReports;
+import io.berth.billing.DebtLifecycle;
+import io.berth.common.Paged;
+import io.berth.token.ApiTokenService;
+import io.berth.workspace.WorkspaceQueries;
 
-/** What the admin area shows: searches with paging and the platform-wide figures. Reads only. */
+/**
+ * What the admin area shows: searches with paging and the platform-wide figures, put together from what each feature
+ * reports of its own tables. Reads only.
+ */
 @ApplicationScoped
 public class AdminQueries {
 
     public static final int PAGE_SIZE = 20;
 
-    private final EntityManager em;
-    private final BillingConfig billing;
+    private final AccountQueries accounts;
+    private final CredentialService credentials;
+    private final WorkspaceQueries workspaces;
+    private final BillingQueries billing;
+    private final BillingReports reports;
+    private final ApiTokenService tokens;
+    private final Clock clock;
 
-    AdminQueries(EntityManager em, BillingConfig billing) {
-        this.em = em;
+    AdminQueries(AccountQueries accounts, CredentialService credentials, WorkspaceQueries workspaces,
+            BillingQueries billing, BillingReports reports, ApiTokenService tokens, Clock clock) {
+        this.accounts = accounts;
+        this.credentials = credentials;
+        this.workspaces = workspaces;
         this.billing = billing;
-    }
-
-    public record Paged<T>(List<T> items, int page, int pageSize, long total) {
-        public int pages() {
-            return (int) Math.max(1, (total + pageSize - 1) / pageSize);
-        }
-
-        public boolean hasPrevious() {
-            return page > 1;
-        }
-
-        public boolean hasNext() {
-            return page < pages();
-        }
-
-        public int previous() {
-            return page - 1;
-        }
-
-        public int next() {
-            return page + 1;
-        }
+        this.reports = reports;
+        this.tokens = tokens;
+        this.clock = clock;
     }
 
     public record AccountRow(UUID id, String username, String email, String status, String plan,
-            OffsetDateTime createdAt, long balanceMicro, String billingState, long workspaces) {
+            OffsetDateTime createdAt, long balanceMicro, DebtLifecycle.State billingState, long workspaces) {
     }
 
     public record WorkspaceRow(UUID id, String displayName, String namespace, String status, String plan,
             boolean suspended, OffsetDateTime createdAt, UUID ownerId, String owner, long members) {
     }
 
-    public record DebtRow(UUID id, String username, String state, long balanceMicro, OffsetDateTime since,
-            OffsetDateTime suspendedAt, OffsetDateTime deletionAt) {
+    public record DebtRow(UUID id, String username, DebtLifecycle.State state, long balanceMicro,
+            OffsetDateTime since, OffsetDateTime suspendedAt, OffsetDateTime deletionAt) {
     }
 
     public record Consumer(UUID id, String username, long amountMicro) {
@@ -74,154 +73,13 @@ public class AdminQueries {
             long revenue30dMicro, long debtors) {
     }
 
-    @Transactional
-    @SuppressWarnings("unchecked")
-    public Paged<AccountRow> accounts(String query, int page) {
-        String q = query == null ? "" : query.strip();
-        int p = Math.max(1, page);
-        String where = " WHERE (?1 = '' OR position(lower(?1) IN lower(a.username)) > 0"
-                + " OR position(lower(?1) IN lower(coalesce(a.email, ''))) > 0 OR a.id::text = lower(?1))";
-        long total = ((Number) em.createNativeQuery("SELECT count(*) FROM account a" + where).setParameter(1, q)
-                .getSingleResult()).longValue();
-        Query rows = em.createNativeQuery("""
-                SELECT a.id, a.username, a.email, a.status, a.plan_id, extract(epoch FROM a.created_at)::bigint,
-                       coalesce(b.balance_micro, 0), coalesce(s.state, 'good'),
-                       (SELECT count(*) FROM workspace_member m JOIN workspace w ON w.id = m.workspace_id
-                        WHERE m.account_id = a.id AND m.role = 'owner' AND w.status NOT IN ('deleting', 'deleted'))
-                FROM account a
-                LEFT JOIN account_balance b ON b.account_id = a.id
-                LEFT JOIN account_billing_state s ON s.account_id = a.id""" + where
-                + " ORDER BY a.created_at DESC, a.id LIMIT " + PAGE_SIZE + " OFFSET " + offset(p))
-                .setParameter(1, q);
-        List<AccountRow> out = new ArrayList<>();
-        for (Object[] r : (List<Object[]>) rows.getResultList()) {
-            out.add(new AccountRow((UUID) r[0], (String) r[1], (String) r[2], (String) r[3], (String) r[4], utc(r[5]),
-                    num(r[6]), (String) r[7], num(r[8])));
-        }
-        return new Paged<>(out, p, PAGE_SIZE, total);
-    }
-
-    @Transactional
-    @SuppressWarnings("unchecked")
-    public Paged<WorkspaceRow> workspaces(String query, UUID ownerId, int page) {
-        String q = query == null ? "" : query.strip();
-        int p = Math.max(1, page);
-        String where = """
-                WHERE w.status <> 'deleted'
-                  AND (?1 = '' OR position(lower(?1) IN lower(w.display_name)) > 0
-                       OR position(lower(?1) IN w.namespace) > 0 OR position(lower(?1) IN lower(o.username)) > 0
-                       OR w.id::text = lower(?1))
-                  AND (CAST(?2 AS uuid) IS NULL OR EXISTS (SELECT 1 FROM workspace_member x
-                       WHERE x.workspace_id = w.id AND x.account_id = CAST(?2 AS uuid)))""";
-        String from = """
-                FROM workspace w
-                JOIN workspace_member om ON om.workspace_id = w.id AND om.role = 'owner'
-                JOIN account o ON o.id = om.account_id""";
-        String owner = ownerId == null ? null : ownerId.toString();
-        long total = ((Number) em.createNativeQuery("SELECT count(*) " + from + " " + where).setParameter(1, q)
-                .setParameter(2, owner).getSingleResult()).longValue();
-        Query rows = em.createNativeQuery("""
-                SELECT w.id, w.display_name, w.namespace, w.status, w.plan_id, w.suspended,
-                       extract(epoch FROM w.created_at)::bigint, o.id, o.username,
-                       (SELECT count(*) FROM workspace_member m WHERE m.workspace_id = w.id) """ + from + " " + where
-                + " ORDER BY w.created_at DESC, w.id LIMIT " + PAGE_SIZE + " OFFSET " + offset(p))
-                .setParameter(1, q).setParameter(2, owner);
-        List<WorkspaceRow> out = new ArrayList<>();
-        for (Object[] r : (List<Object[]>) rows.getResultList()) {
-            out.add(new WorkspaceRow((UUID) r[0], (String) r[1], (String) r[2], (String) r[3], (String) r[4],
-                    (Boolean) r[5], utc(r[6]), (UUID) r[7], (String) r[8], num(r[9])));
-        }
-        return new Paged<>(out, p, PAGE_SIZE, total);
-    }
-
-    /** Accounts at or below zero, or whose billing state is not good, worst first. */
-    @Transactional
-    @SuppressWarnings("unchecked")
-    public List<DebtRow> debtors(int limit) {
-        List<Object[]> rows = em.createNativeQuery("""
-                SELECT a.id, a.username, coalesce(s.state, 'good'), coalesce(b.balance_micro, 0),
-                       extract(epoch FROM s.since)::bigint, extract(epoch FROM s.suspended_at)::bigint
-                FROM account a
-                LEFT JOIN account_balance b ON b.account_id = a.id
-                LEFT JOIN account_billing_state s ON s.account_id = a.id
-                WHERE coalesce(b.balance_micro, 0) <= 0 OR coalesce(s.state, 'good') <> 'good'
-                ORDER BY CASE coalesce(s.state, 'good') WHEN 'terminated' THEN 0 WHEN 'suspended' THEN 1
-                         WHEN 'low' THEN 2 ELSE 3 END, coalesce(b.balance_micro, 0), a.id
-                LIMIT ?1""").setParameter(1, limit).getResultList();
-        List<DebtRow> out = new ArrayList<>();
-        for (Object[] r : rows) {
-            OffsetDateTime suspendedAt = utc(r[5]);
-            out.add(new DebtRow((UUID) r[0], (String) r[1], (String) r[2], num(r[3]), utc(r[4]), suspendedAt,
-                    suspendedAt == null ? null : suspendedAt.plus(billing.deletionGrace())));
-        }
-        return out;
-    }
-
-    /** Accounts by what they were charged in the last {@code days} days. */
-    @Transactional
-    @SuppressWarnings("unchecked")
-    public List<Consumer> topConsumers(int days, int limit) {
-        List<Object[]> rows = em.createNativeQuery("""
-                SELECT a.id, a.username, sum(r.amount_micro)
-                FROM rating_line r JOIN account a ON a.id = r.account_id
-                WHERE r.hour_start >= ?1
-                GROUP BY a.id, a.username HAVING sum(r.amount_micro) <> 0
-                ORDER BY 3 DESC, a.username LIMIT ?2""").setParameter(1, daysAgo(days)).setParameter(2, limit)
-                .getResultList();
-        return rows.stream().map(r -> new Consumer((UUID) r[0], (String) r[1], num(r[2]))).toList();
-    }
-
-    /** Revenue per UTC day: the revenue legs of usage charges, by when they were booked. */
-    @Transactional
-    @SuppressWarnings("unchecked")
-    public List<Point> revenuePerDay(int days) {
-        List<Object[]> rows = em.createNativeQuery("""
-                SELECT to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), sum(e.amount_micro)
-                FROM ledger_transaction t JOIN ledger_entry e ON e.transaction_id = t.id
-                WHERE t.kind = 'charge' AND e.system_account = 'revenue' AND t.created_at >= ?1
-                GROUP BY 1 ORDER BY 1""").setParameter(1, daysAgo(days)).getResultList();
-        return rows.stream().map(r -> new Point((String) r[0], "revenue", null, null, num(r[1]))).toList();
-    }
-
-    /** Usage and cost of the whole cluster per UTC day and line, from the rating lines. */
-    @Transactional
-    @SuppressWarnings("unchecked")
-    public List<Point> clusterUsagePerDay(int days) {
-        List<Object[]> rows = em.createNativeQuery("""
-                SELECT to_char(r.hour_start AT TIME ZONE 'UTC', 'YYYY-MM-DD'), r.line,
-                       round(sum(r.quantity) / CASE r.line WHEN 'cpu' THEN 3600000000
-                                                          WHEN 'memory' THEN 3865470566400
-                                                          WHEN 'storage' THEN 3865470566400
-                                                          WHEN 'nodeport' THEN 3600 WHEN 'loadbalancer' THEN 3600
-                                                          ELSE 1073741824 END, 6),
-                       sum(r.amount_micro)
-                FROM rating_line r WHERE r.hour_start >= ?1
-                GROUP BY 1, 2 ORDER BY 1, 2""").setParameter(1, daysAgo(days)).getResultList();
-        return rows.stream().map(r -> new Point((String) r[0], (String) r[1], (BigDecimal) r[2], unit((String) r[1]),
-                num(r[3]))).toList();
-    }
-
     public record VoucherBatchRow(UUID id, String name, long amountMicro, OffsetDateTime expiresAt,
             int perAccountLimit, String createdBy, OffsetDateTime createdAt, long codes, long redeemed) {
     }
 
-    @Transactional
-    @SuppressWarnings("unchecked")
-    public List<VoucherBatchRow> voucherBatches(int limit) {
-        List<Object[]> rows = em.createNativeQuery("""
-                SELECT b.id, b.name, b.amount_micro, extract(epoch FROM b.expires_at)::bigint, b.per_account_limit,
-                       a.username, extract(epoch FROM b.created_at)::bigint,
-                       (SELECT count(*) FROM voucher v WHERE v.batch_id = b.id),
-                       (SELECT count(*) FROM voucher v WHERE v.batch_id = b.id AND v.redeemed_by IS NOT NULL)
-                FROM voucher_batch b JOIN account a ON a.id = b.created_by
-                ORDER BY b.created_at DESC LIMIT ?1""").setParameter(1, limit).getResultList();
-        return rows.stream().map(r -> new VoucherBatchRow((UUID) r[0], (String) r[1], num(r[2]), utc(r[3]),
-                ((Number) r[4]).intValue(), (String) r[5], utc(r[6]), num(r[7]), num(r[8]))).toList();
-    }
-
     /** One account with what the admin page shows beside it. */
     public record AccountDetail(UUID id, String username, String email, String status, String plan,
-            String timezone, OffsetDateTime createdAt, long balanceMicro, String billingState,
+            String timezone, OffsetDateTime createdAt, long balanceMicro, DebtLifecycle.State billingState,
             OffsetDateTime stateSince, OffsetDateTime suspendedAt, int credentialEpoch,
             OffsetDateTime credentialExpiresAt, long activeTokens) {
 
@@ -230,75 +88,94 @@ public class AdminQueries {
         }
     }
 
-    @Transactional
-    @SuppressWarnings("unchecked")
+    public Paged<AccountRow> accounts(String query, int page) {
+        Paged<Account> found = accounts.search(query, page, PAGE_SIZE);
+        List<UUID> ids = found.items().stream().map(a -> a.id).toList();
+        Map<UUID, BillingQueries.Standing> standings = billing.standings(ids);
+        Map<UUID, Long> owned = workspaces.ownedCounts(ids);
+        return new Paged<>(found.items().stream().map(a -> {
+            BillingQueries.Standing s = standings.get(a.id);
+            return new AccountRow(a.id, a.username, a.email, a.status.name(), a.planId, a.createdAt,
+                    s.balanceMicro(), s.state(), owned.get(a.id));
+        }).toList(), found.page(), found.pageSize(), found.total());
+    }
+
+    /** Workspaces matching {@code query} by name, namespace, id or owner; {@code memberId} narrows to one account's. */
+    public Paged<WorkspaceRow> workspaces(String query, UUID memberId, int page) {
+        List<UUID> owners = query == null || query.isBlank() ? List.of() : accounts.withUsernameContaining(query);
+        Paged<WorkspaceQueries.Summary> found = workspaces.search(query, owners, memberId, page, PAGE_SIZE);
+        Map<UUID, Account> people = accounts.find(found.items().stream().map(WorkspaceQueries.Summary::ownerId)
+                .toList());
+        return new Paged<>(found.items().stream().map(w -> new WorkspaceRow(w.id(), w.displayName(), w.namespace(),
+                w.status(), w.plan(), w.suspended(), w.createdAt(), w.ownerId(), username(people, w.ownerId()),
+                w.members())).toList(), found.page(), found.pageSize(), found.total());
+    }
+
+    public List<DebtRow> debtors(int limit) {
+        List<BillingReports.Debtor> debtors = reports.debtors(limit);
+        Map<UUID, Account> people = accounts.find(debtors.stream().map(BillingReports.Debtor::accountId).toList());
+        return debtors.stream().map(d -> new DebtRow(d.accountId(), username(people, d.accountId()), d.state(),
+                d.balanceMicro(), d.since(), d.suspendedAt(), d.deletionAt())).toList();
+    }
+
+    /** Accounts by what they were charged in the last {@code days} days; equal amounts by name. */
+    public List<Consumer> topConsumers(int days, int limit) {
+        List<BillingReports.Consumer> top = reports.topConsumers(daysAgo(days), limit);
+        Map<UUID, Account> people = accounts.find(top.stream().map(BillingReports.Consumer::accountId).toList());
+        return top.stream().filter(c -> people.containsKey(c.accountId()))
+                .map(c -> new Consumer(c.accountId(), username(people, c.accountId()), c.amountMicro()))
+                .sorted(Comparator.comparingLong(Consumer::amountMicro).reversed()
+                        .thenComparing(Consumer::username))
+                .limit(limit).toList();
+    }
+
+    public List<Point> revenuePerDay(int days) {
+        return reports.revenuePerDay(daysAgo(days)).stream().map(AdminQueries::point).toList();
+    }
+
+    public List<Point> clusterUsagePerDay(int days) {
+        return reports.usagePerDay(daysAgo(days)).stream().map(AdminQueries::point).toList();
+    }
+
+    public List<VoucherBatchRow> voucherBatches(int limit) {
+        List<BillingReports.VoucherBatch> batches = reports.voucherBatches(limit);
+        Map<UUID, Account> people = accounts.find(batches.stream().map(BillingReports.VoucherBatch::createdBy)
+                .toList());
+        return batches.stream().map(b -> new VoucherBatchRow(b.id(), b.name(), b.amountMicro(), b.expiresAt(),
+                b.perAccountLimit(), username(people, b.createdBy()), b.createdAt(), b.codes(), b.redeemed()))
+                .toList();
+    }
+
+    /** The account and its money, credential and tokens; null when there is no such account. */
     public AccountDetail account(UUID id) {
-        List<Object[]> rows = em.createNativeQuery("""
-                SELECT a.id, a.username, a.email, a.status, a.plan_id, a.timezone,
-                       extract(epoch FROM a.created_at)::bigint, coalesce(b.balance_micro, 0),
-                       coalesce(s.state, 'good'), extract(epoch FROM s.since)::bigint,
-                       extract(epoch FROM s.suspended_at)::bigint, coalesce(c.epoch, 1),
-                       extract(epoch FROM c.last_expires_at)::bigint,
-                       (SELECT count(*) FROM api_token t WHERE t.account_id = a.id AND t.revoked_at IS NULL
-                          AND t.expires_at > now())
-                FROM account a
-                LEFT JOIN account_balance b ON b.account_id = a.id
-                LEFT JOIN account_billing_state s ON s.account_id = a.id
-                LEFT JOIN account_credential c ON c.account_id = a.id
-                WHERE a.id = ?1""").setParameter(1, id).getResultList();
-        if (rows.isEmpty()) {
+        Account a = accounts.find(id).orElse(null);
+        if (a == null) {
             return null;
         }
-        Object[] r = rows.get(0);
-        return new AccountDetail((UUID) r[0], (String) r[1], (String) r[2], (String) r[3], (String) r[4],
-                (String) r[5], utc(r[6]), num(r[7]), (String) r[8], utc(r[9]), utc(r[10]), ((Number) r[11]).intValue(),
-                utc(r[12]), num(r[13]));
+        BillingQueries.Standing s = billing.standing(id);
+        CredentialService.CredentialStatus c = credentials.current(id);
+        return new AccountDetail(a.id, a.username, a.email, a.status.name(), a.planId, a.timezone, a.createdAt,
+                s.balanceMicro(), s.state(), s.since(), s.suspendedAt(), c.epoch(), c.lastExpiresAt(),
+                tokens.activeCount(id));
     }
 
-    @Transactional
     public Totals totals() {
-        Object[] r = (Object[]) em
-                .createNativeQuery(
-                        """
-                                SELECT (SELECT count(*) FROM account),
-                                       (SELECT count(*) FROM workspace WHERE status NOT IN ('deleting', 'deleted')),
-                                       (SELECT count(*) FROM workspace WHERE status = 'ready'),
-                                       (SELECT count(*) FROM account WHERE status = 'suspended'),
-                                       (SELECT coalesce(sum(e.amount_micro), 0) FROM ledger_transaction t
-                                          JOIN ledger_entry e ON e.transaction_id = t.id
-                                         WHERE t.kind = 'charge' AND e.system_account = 'revenue' AND t.created_at >= ?1),
-                                       (SELECT count(*) FROM account a LEFT JOIN account_balance b ON b.account_id = a.id
-                                          LEFT JOIN account_billing_state s ON s.account_id = a.id
-                                         WHERE coalesce(b.balance_micro, 0) <= 0 OR coalesce(s.state, 'good') IN ('suspended', 'terminated'))
-                                """)
-                .setParameter(1, daysAgo(30)).getSingleResult();
-        return new Totals(num(r[0]), num(r[1]), num(r[2]), num(r[3]), num(r[4]), num(r[5]));
+        WorkspaceQueries.Counts counts = workspaces.counts();
+        return new Totals(accounts.count(), counts.live(), counts.ready(), accounts.countSuspended(),
+                reports.revenueSince(daysAgo(30)), reports.debtorCount());
     }
 
-    static String unit(String line) {
-        return switch (line) {
-            case "cpu" -> "core-hours";
-            case "memory", "storage" -> "GiB-hours";
-            case "nodeport", "loadbalancer" -> "hours";
-            default -> "GiB";
-        };
+    private static Point point(BillingReports.Daily d) {
+        return new Point(d.day(), d.line(), d.quantity(), d.unit(), d.amountMicro());
     }
 
-    private static OffsetDateTime daysAgo(int days) {
-        return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.DAYS).minusDays(days - 1L);
+    private static String username(Map<UUID, Account> people, UUID id) {
+        Account a = people.get(id);
+        return a == null ? "" : a.username;
     }
 
-    private static long offset(int page) {
-        return (long) (page - 1) * PAGE_SIZE;
-    }
-
-    private static long num(Object o) {
-        return o == null ? 0 : ((Number) o).longValue();
-    }
-
-    private static OffsetDateTime utc(Object epochSeconds) {
-        return epochSeconds == null
-                ? null
-                : OffsetDateTime.ofInstant(Instant.ofEpochSecond(((Number) epochSeconds).longValue()), ZoneOffset.UTC);
+    /** The start of the UTC day {@code days - 1} days ago: "the last 30 days" includes today. */
+    private OffsetDateTime daysAgo(int days) {
+        return LocalDate.now(clock).minusDays(days - 1L).atStartOfDay().atOffset(ZoneOffset.UTC);
     }
 }

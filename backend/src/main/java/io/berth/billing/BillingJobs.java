@@ -2,19 +2,16 @@ package io.berth.billing;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.YearMonth;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 
 import org.jboss.logging.Logger;
 
 import io.agroal.api.AgroalDataSource;
+import io.berth.common.Sql;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
@@ -33,17 +30,17 @@ public class BillingJobs {
     private final DebtLifecycle lifecycle;
     private final StatementService statements;
     private final AgroalDataSource dataSource;
-    private final EntityManager em;
+    private final Sql sql;
     private final AtomicLong drift = new AtomicLong();
 
     BillingJobs(BillingConfig config, BillingRuns runs, DebtLifecycle lifecycle, StatementService statements,
-            AgroalDataSource dataSource, EntityManager em, MeterRegistry registry) {
+            AgroalDataSource dataSource, Sql sql, MeterRegistry registry) {
+        this.sql = sql;
         this.config = config;
         this.runs = runs;
         this.lifecycle = lifecycle;
         this.statements = statements;
         this.dataSource = dataSource;
-        this.em = em;
         registry.gauge("berth.ledger.drift.rows", drift);
     }
 
@@ -69,29 +66,10 @@ public class BillingJobs {
         if (!config.jobsEnabled()) {
             return;
         }
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
-            st.execute("SELECT berth_ensure_sample_partitions((now() AT TIME ZONE 'UTC')::date - 1, 9)");
-        }
-        issueStatements();
+        QuarkusTransaction.requiringNew()
+                .run(() -> sql.one("SELECT berth_ensure_sample_partitions((now() AT TIME ZONE 'UTC')::date - 1, 9)"));
+        statements.issueDue();
         checkLedger();
-    }
-
-    /** Statements for every account with unlisted lines of a month that has ended (and been rated) in its zone. */
-    @SuppressWarnings("unchecked")
-    public int issueStatements() {
-        List<Object[]> due = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("""
-                SELECT DISTINCT r.account_id, a.timezone,
-                       to_char(date_trunc('month', r.hour_start AT TIME ZONE a.timezone), 'YYYY-MM')
-                FROM rating_line r JOIN account a ON a.id = r.account_id, billing_cursor bc
-                WHERE r.statement_id IS NULL
-                  AND (date_trunc('month', r.hour_start AT TIME ZONE a.timezone) + interval '1 month')
-                      AT TIME ZONE a.timezone <= bc.last_hour + interval '1 hour'""").getResultList());
-        int issued = 0;
-        for (Object[] row : due) {
-            statements.issue((UUID) row[0], YearMonth.parse((String) row[2]));
-            issued++;
-        }
-        return issued;
     }
 
     public List<Ledger.Drift> checkLedger() throws SQLException {
@@ -111,15 +89,6 @@ public class BillingJobs {
             lifecycle.evaluate(account);
         } catch (RuntimeException e) {
             LOG.warnf("debt lifecycle of account %s failed: %s", account, e.getMessage());
-        }
-    }
-
-    static boolean validZone(String tz) {
-        try {
-            ZoneId.of(tz);
-            return true;
-        } catch (RuntimeException e) {
-            return false;
         }
     }
 }

@@ -42,11 +42,12 @@ public class BillingRuns {
 
     private final AgroalDataSource dataSource;
     private final BillingConfig config;
-    private Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
-    BillingRuns(AgroalDataSource dataSource, BillingConfig config) {
+    BillingRuns(AgroalDataSource dataSource, BillingConfig config, Clock clock) {
         this.dataSource = dataSource;
         this.config = config;
+        this.clock = clock;
     }
 
     public record Summary(List<Rating.Result> hours, Set<UUID> accounts) {
@@ -55,15 +56,10 @@ public class BillingRuns {
         }
     }
 
-    /** For tests: run as if it were another time. */
-    public void clock(Clock clock) {
-        this.clock = clock;
-    }
-
     /** Rates what is due; returns what it did (empty when another instance holds the lock). */
     public Summary runDue() throws SQLException {
         OffsetDateTime now = OffsetDateTime.now(clock);
-        OffsetDateTime lastClosed = now.minus(config.ratingDelay()).truncatedTo(ChronoUnit.HOURS).minusHours(1);
+        OffsetDateTime lastClosed = lastClosedHour(now, config.ratingDelay());
         List<Rating.Result> results = new ArrayList<>();
         Set<UUID> accounts = new LinkedHashSet<>();
         try (Connection c = dataSource.getConnection()) {
@@ -100,6 +96,14 @@ public class BillingRuns {
                     Money.format(results.stream().mapToLong(Rating.Result::chargedMicro).sum()), config.currency());
         }
         return new Summary(results, accounts);
+    }
+
+    /**
+     * The start of the last hour that may be rated at {@code now}: an hour is closed once it has ended and the delay
+     * for samples still in flight has passed.
+     */
+    static OffsetDateTime lastClosedHour(OffsetDateTime now, Duration delay) {
+        return now.minus(delay).truncatedTo(ChronoUnit.HOURS).minusHours(1);
     }
 
     /** Rates one hour now, whatever the cursor says (an admin's re-run; idempotent). */

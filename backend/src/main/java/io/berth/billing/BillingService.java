@@ -1,27 +1,28 @@
 package io.berth.billing;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
+import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
 
 import io.agroal.api.AgroalDataSource;
 import io.berth.access.Account;
+import io.berth.access.AccountCreated;
+import io.berth.access.AccountQueries;
+import io.berth.access.AccountService;
+import io.berth.common.Hashes;
 import io.berth.common.Problem;
 import io.berth.common.ProblemException;
+import io.berth.common.Sql;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -36,24 +37,31 @@ public class BillingService {
     private static final char[] CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
     private final SecureRandom random = new SecureRandom();
     private final AgroalDataSource dataSource;
-    private final EntityManager em;
+    private final Sql sql;
     private final BillingConfig config;
     private final DebtLifecycle lifecycle;
+    private final AccountQueries accountQueries;
+    private final AccountService accounts;
+    private final Clock clock;
 
-    BillingService(AgroalDataSource dataSource, EntityManager em, BillingConfig config, DebtLifecycle lifecycle) {
+    BillingService(AgroalDataSource dataSource, Sql sql, BillingConfig config, DebtLifecycle lifecycle,
+            AccountQueries accountQueries, AccountService accounts, Clock clock) {
         this.dataSource = dataSource;
-        this.em = em;
+        this.sql = sql;
         this.config = config;
         this.lifecycle = lifecycle;
+        this.accountQueries = accountQueries;
+        this.accounts = accounts;
+        this.clock = clock;
     }
 
     /** In the account-creating transaction: the configured sign-up credit, once per account. */
-    public void signupCredit(UUID accountId) {
+    void signupCredit(@Observes AccountCreated account) {
         if (config.signupCreditMicro() <= 0) {
             return;
         }
-        post(Posting.toCustomer(Posting.Kind.signup_credit, accountId, config.signupCreditMicro(),
-                Posting.SystemAccount.promotions, "signup:" + accountId, "Sign-up credit", null, null));
+        post(Posting.toCustomer(Posting.Kind.signup_credit, account.accountId(), config.signupCreditMicro(),
+                Posting.SystemAccount.promotions, "signup:" + account.accountId(), "Sign-up credit", null, null));
     }
 
     public record Adjusted(UUID transactionId, boolean created, long balanceMicro) {
@@ -78,7 +86,7 @@ public class BillingService {
     }
 
     private Adjusted adjustInTx(UUID accountId, long amountMicro, String reason, String key, Account admin) {
-        if (Account.findById(accountId) == null) {
+        if (accountQueries.find(accountId).isEmpty()) {
             throw ProblemException.notFound("No account " + accountId);
         }
         Posting p = amountMicro > 0
@@ -109,25 +117,23 @@ public class BillingService {
         if (count < 1 || count > 10_000) {
             throw ProblemException.badRequest("count", "must be between 1 and 10000");
         }
-        if (expiresAt == null || !expiresAt.isAfter(OffsetDateTime.now(ZoneOffset.UTC))) {
+        if (expiresAt == null || !expiresAt.isAfter(OffsetDateTime.now(clock))) {
             throw ProblemException.badRequest("expiresAt", "must be in the future");
         }
         if (perAccountLimit < 1) {
             throw ProblemException.badRequest("perAccountLimit", "must be at least 1");
         }
         UUID batch = UUID.randomUUID();
-        em.createNativeQuery("""
+        sql.update("""
                 INSERT INTO voucher_batch (id, name, amount_micro, expires_at, per_account_limit, created_by)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6)""").setParameter(1, batch).setParameter(2, name.strip())
-                .setParameter(3, amountMicro).setParameter(4, expiresAt).setParameter(5, perAccountLimit)
-                .setParameter(6, admin.id).executeUpdate();
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6)""", batch, name.strip(), amountMicro, expiresAt, perAccountLimit,
+                admin.id);
         List<String> codes = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String code = newCode();
             codes.add(code);
-            em.createNativeQuery("INSERT INTO voucher (id, batch_id, code_sha256) VALUES (?1, ?2, ?3)")
-                    .setParameter(1, UUID.randomUUID()).setParameter(2, batch).setParameter(3, sha256(code))
-                    .executeUpdate();
+            sql.update("INSERT INTO voucher (id, batch_id, code_sha256) VALUES (?1, ?2, ?3)", UUID.randomUUID(),
+                    batch, Hashes.sha256(code));
         }
         return new VoucherBatch(batch, name.strip(), amountMicro, expiresAt, perAccountLimit, codes);
     }
@@ -146,36 +152,30 @@ public class BillingService {
             throw ProblemException.badRequest("code", "is required");
         }
         String normalized = code.strip().toUpperCase(Locale.ROOT).replace("-", "");
-        @SuppressWarnings("unchecked")
-        java.util.List<Object[]> found = em.createNativeQuery("""
+        Sql.Row v = sql.first("""
                 SELECT v.id, v.redeemed_by, b.amount_micro, b.expires_at < now(), b.per_account_limit, b.id
                 FROM voucher v JOIN voucher_batch b ON b.id = v.batch_id
-                WHERE v.code_sha256 = ?1 FOR UPDATE OF v""").setParameter(1, sha256(normalized)).getResultList();
-        if (found.isEmpty()) {
-            throw ProblemException.notFound("No such voucher code");
-        }
-        Object[] v = found.get(0);
-        if (v[1] != null) {
+                WHERE v.code_sha256 = ?1 FOR UPDATE OF v""", Hashes.sha256(normalized))
+                .orElseThrow(() -> ProblemException.notFound("No such voucher code"));
+        if (v.get(1) != null) {
             throw new ProblemException(
                     Problem.of(409, "Voucher already used", "This voucher code was already redeemed"));
         }
-        if ((Boolean) v[3]) {
+        if (v.bool(3)) {
             throw new ProblemException(Problem.of(410, "Voucher expired", "This voucher code has expired"));
         }
         // Serialise this account's redemptions so the per-account limit holds under concurrent requests.
-        em.find(Account.class, account.id, LockModeType.PESSIMISTIC_WRITE);
-        long used = ((Number) em.createNativeQuery(
-                "SELECT count(*) FROM voucher WHERE batch_id = ?1 AND redeemed_by = ?2").setParameter(1, v[5])
-                .setParameter(2, account.id).getSingleResult()).longValue();
-        if (used >= ((Number) v[4]).intValue()) {
+        accounts.lock(account.id);
+        long used = sql.number("SELECT count(*) FROM voucher WHERE batch_id = ?1 AND redeemed_by = ?2", v.uuid(5),
+                account.id);
+        if (used >= v.number(4)) {
             throw new ProblemException(Problem.of(409, "Voucher limit reached",
-                    "This campaign allows " + v[4] + " voucher(s) per account"));
+                    "This campaign allows " + v.number(4) + " voucher(s) per account"));
         }
-        em.createNativeQuery("UPDATE voucher SET redeemed_by = ?1, redeemed_at = now() WHERE id = ?2")
-                .setParameter(1, account.id).setParameter(2, v[0]).executeUpdate();
-        long amount = ((Number) v[2]).longValue();
+        sql.update("UPDATE voucher SET redeemed_by = ?1, redeemed_at = now() WHERE id = ?2", account.id, v.uuid(0));
+        long amount = v.number(2);
         post(Posting.toCustomer(Posting.Kind.voucher, account.id, amount, Posting.SystemAccount.promotions,
-                "voucher:" + v[0], "Voucher redeemed", null, null));
+                "voucher:" + v.uuid(0), "Voucher redeemed", null, null));
         return new Redeemed(amount, balance(account.id));
     }
 
@@ -192,16 +192,15 @@ public class BillingService {
     }
 
     private TopUp topUpInTx(String eventId, UUID accountId, long amountMicro) {
-        if (Account.findById(accountId) == null) {
+        if (accountQueries.find(accountId).isEmpty()) {
             throw ProblemException.badRequest("data.account_id", "names no Berth account");
         }
         Ledger.Posted posted = post(Posting.toCustomer(Posting.Kind.topup, accountId, amountMicro,
                 Posting.SystemAccount.payments, "topup:" + eventId, "Top-up " + eventId, null, null));
         if (posted.created()) {
-            em.createNativeQuery("""
+            sql.update("""
                     INSERT INTO topup_event (event_id, account_id, amount_micro, transaction_id)
-                    VALUES (?1, ?2, ?3, ?4)""").setParameter(1, eventId).setParameter(2, accountId)
-                    .setParameter(3, amountMicro).setParameter(4, posted.transactionId()).executeUpdate();
+                    VALUES (?1, ?2, ?3, ?4)""", eventId, accountId, amountMicro, posted.transactionId());
         }
         return new TopUp(eventId, accountId, amountMicro, posted.created());
     }
@@ -228,13 +227,5 @@ public class BillingService {
             sb.append(CODE_ALPHABET[random.nextInt(CODE_ALPHABET.length)]);
         }
         return sb.toString();
-    }
-
-    static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

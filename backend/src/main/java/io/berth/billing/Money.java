@@ -1,22 +1,40 @@
 package io.berth.billing;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 
-/** Amounts are integer micro-units (one unit = 1,000,000 micro-units); this only formats them for people. */
+/**
+ * Amounts are integer micro-units of the one currency (one unit = 1,000,000 micro-units) from the database to the
+ * API; this turns them into decimals for people and back. {@link #SCALE} is the only place the six digits are written.
+ */
 public final class Money {
 
-    public static final long MICROS_PER_UNIT = 1_000_000L;
+    /** Decimal digits of a unit that a micro-unit amount holds. */
+    public static final int SCALE = 6;
 
     private Money() {
     }
 
+    /** The exact decimal value in units, e.g. 1234567 → 1.234567. */
+    public static BigDecimal units(long micros) {
+        return BigDecimal.valueOf(micros, SCALE);
+    }
+
     /** The exact decimal value, e.g. 1234567 → "1.234567". */
     public static String format(long micros) {
-        return BigDecimal.valueOf(micros, 6).toPlainString();
+        return units(micros).toPlainString();
     }
 
     /** Rounded to cents for display (half up), e.g. 1234567 → "1.23". */
     public static String cents(long micros) {
-        return BigDecimal.valueOf(micros, 6).setScale(2, java.math.RoundingMode.HALF_UP).toPlainString();
+        return units(micros).setScale(2, RoundingMode.HALF_UP).toPlainString();
+    }
+
+    /**
+     * "5", "-2.50" or "0.000001" units into micro-units; throws {@link NumberFormatException} for what is not a
+     * number and {@link ArithmeticException} for more than six decimals or more than a long holds.
+     */
+    public static long parse(String units) {
+        return new BigDecimal(units.strip()).movePointRight(SCALE).longValueExact();
     }
 }

@@ -1,16 +1,19 @@
 package io.berth.billing;
 
+import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.berth.access.Account;
+import io.berth.access.AccountQueries;
+import io.berth.common.Sql;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.Mailer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -28,23 +31,29 @@ public class Notices {
         low_balance, suspended, deletion_warning, terminated, resumed
     }
 
-    private final EntityManager em;
+    public record Notice(String kind, String subject, String body, OffsetDateTime at) {
+    }
+
+    private final Sql sql;
     private final Mailer mailer;
+    private final AccountQueries accounts;
+    private final Clock clock;
     private final boolean email;
 
-    Notices(EntityManager em, Mailer mailer,
+    Notices(Sql sql, Mailer mailer, AccountQueries accounts, Clock clock,
             @ConfigProperty(name = "berth.notices.email", defaultValue = "false") boolean email) {
-        this.em = em;
+        this.sql = sql;
         this.mailer = mailer;
+        this.accounts = accounts;
+        this.clock = clock;
         this.email = email;
     }
 
     /** Records a notice in the caller's transaction; returns its id for {@link #send}. */
     public UUID record(UUID accountId, Kind kind, String subject, String body) {
         UUID id = UUID.randomUUID();
-        em.createNativeQuery("INSERT INTO notice (id, account_id, kind, subject, body) VALUES (?1, ?2, ?3, ?4, ?5)")
-                .setParameter(1, id).setParameter(2, accountId).setParameter(3, kind.name())
-                .setParameter(4, subject).setParameter(5, body).executeUpdate();
+        sql.update("INSERT INTO notice (id, account_id, kind, subject, body) VALUES (?1, ?2, ?3, ?4, ?5)", id,
+                accountId, kind.name(), subject, body);
         return id;
     }
 
@@ -53,25 +62,39 @@ public class Notices {
         if (!email) {
             return;
         }
-        Object[] row = QuarkusTransaction.requiringNew().call(() -> (Object[]) em.createNativeQuery(
-                "SELECT n.subject, n.body, a.email FROM notice n JOIN account a ON a.id = n.account_id WHERE n.id = ?1")
-                .setParameter(1, noticeId).getSingleResult());
+        Sql.Row n = QuarkusTransaction.requiringNew()
+                .call(() -> sql.one("SELECT subject, body, account_id FROM notice WHERE id = ?1", noticeId));
+        String to = accounts.find(n.uuid(2)).map(a -> a.email).orElse(null);
         String error = null;
-        if (row[2] == null) {
+        if (to == null) {
             error = "the account has no e-mail address";
         } else {
             try {
-                mailer.send(Mail.withText((String) row[2], (String) row[0], (String) row[1]));
+                mailer.send(Mail.withText(to, n.string(0), n.string(1)));
             } catch (RuntimeException e) {
                 error = e.getClass().getSimpleName() + ": " + e.getMessage();
                 LOG.warnf("e-mailing notice %s failed: %s", noticeId, error);
             }
         }
         String outcome = error;
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
-                "UPDATE notice SET emailed_at = CASE WHEN ?1 IS NULL THEN ?2 END, email_error = ?1 WHERE id = ?3")
-                .setParameter(1, outcome).setParameter(2, OffsetDateTime.now(ZoneOffset.UTC))
-                .setParameter(3, noticeId).executeUpdate());
+        QuarkusTransaction.requiringNew().run(() -> sql.update(
+                "UPDATE notice SET emailed_at = CASE WHEN ?1 IS NULL THEN ?2 END, email_error = ?1 WHERE id = ?3",
+                outcome, OffsetDateTime.now(clock), noticeId));
+    }
+
+    /** Whether the account was sent a notice of this kind at or after {@code since}. */
+    boolean sentSince(UUID accountId, Kind kind, OffsetDateTime since) {
+        return sql.number("SELECT count(*) FROM notice WHERE account_id = ?1 AND kind = ?2 AND created_at >= ?3",
+                accountId, kind.name(), since) > 0;
+    }
+
+    /** The account's latest notices, newest first. */
+    @Transactional
+    public List<Notice> latest(UUID accountId, int limit) {
+        return sql.rows("""
+                SELECT kind, subject, body, extract(epoch FROM created_at)::bigint FROM notice
+                WHERE account_id = ?1 ORDER BY created_at DESC LIMIT ?2""", accountId, limit).stream()
+                .map(r -> new Notice(r.string(0), r.string(1), r.string(2), r.time(3))).toList();
     }
 
     static String greeting(Account a) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
+import io.berth.common.ReadsForeignTables;
 import io.berth.common.Sql;
 
 /**
@@ -37,6 +38,9 @@ import io.berth.common.Sql;
  * </ul>
  * Amounts are rounded half up to the micro-unit, with exact integer arithmetic.
  */
+@ReadsForeignTables(value = {"workspace", "workspace_member", "account", "plan"}, why = "rating prices every "
+        + "workspace's hour in a few statements: whose workspace it is (owner, shard), on which plan and prices, and "
+        + "the owner's free allowance and time zone, joined in SQL rather than asked for 100,000 times")
 public final class Rating {
 
     /** Held (session-level) by the instance that runs the hourly job, so only one instance drives rating at a time. */
@@ -103,7 +107,10 @@ public final class Rating {
                                        ('loadbalancer', u.loadbalancer)) v(line, quantity)
             WHERE v.quantity > 0""";
 
-    /** The price of a line is the one its first revision used, so an adjustment never re-prices an hour. */
+    /**
+     * The price of a line is the one its first revision used, so an adjustment never re-prices an hour. Divisors,
+     * units, prices and the rounding are {@link UsageLine}'s.
+     */
     private static final String CANDIDATES = """
             CREATE TEMP TABLE rate_new ON COMMIT DROP AS
             WITH billed AS (
@@ -114,29 +121,9 @@ public final class Rating {
                 GROUP BY workspace_id, line),
             priced AS (
                 SELECT u.workspace_id, u.plan_id, u.account_id, u.line, u.quantity,
-                       coalesce(b.first_price, CASE u.line
-                           WHEN 'cpu' THEN p.price_cpu_core_hour
-                           WHEN 'memory' THEN p.price_memory_gib_hour
-                           WHEN 'storage' THEN p.price_storage_gib_hour
-                           WHEN 'external_egress' THEN p.price_external_egress_gib
-                           WHEN 'external_ingress' THEN p.price_external_ingress_gib
-                           WHEN 'internal_traffic' THEN p.price_internal_gib
-                           WHEN 'nodeport' THEN p.price_nodeport_hour
-                           WHEN 'loadbalancer' THEN p.price_loadbalancer_hour END) AS price,
-                       CASE u.line
-                           WHEN 'cpu' THEN 3600000000
-                           WHEN 'memory' THEN 3865470566400
-                           WHEN 'storage' THEN 3865470566400
-                           WHEN 'nodeport' THEN 3600
-                           WHEN 'loadbalancer' THEN 3600
-                           ELSE 1073741824 END::numeric AS divisor,
-                       CASE u.line
-                           WHEN 'cpu' THEN 'core-us'
-                           WHEN 'memory' THEN 'byte-s'
-                           WHEN 'storage' THEN 'byte-s'
-                           WHEN 'nodeport' THEN 'port-s'
-                           WHEN 'loadbalancer' THEN 'lb-s'
-                           ELSE 'byte' END AS unit,
+                       coalesce(b.first_price, %s) AS price,
+                       %s AS divisor,
+                       %s AS unit,
                        coalesce(b.quantity, 0) AS billed_quantity, coalesce(b.amount, 0) AS billed_amount,
                        coalesce(b.revision, 0) AS revision
                 FROM rate_usage u
@@ -144,10 +131,12 @@ public final class Rating {
                 LEFT JOIN billed b ON b.workspace_id = u.workspace_id AND b.line = u.line)
             SELECT pr.workspace_id, pr.plan_id, pr.line, pr.revision + 1 AS revision,
                    pr.quantity - pr.billed_quantity AS quantity, pr.unit, pr.price,
-                   (div(2 * pr.quantity * pr.price + pr.divisor, 2 * pr.divisor) - pr.billed_amount)::bigint AS amount,
+                   (%s - pr.billed_amount)::bigint AS amount,
                    pr.account_id
             FROM priced pr
-            WHERE pr.quantity <> pr.billed_quantity""";
+            WHERE pr.quantity <> pr.billed_quantity""".formatted(UsageLine.sqlPrice("u.line", "p"),
+            UsageLine.sqlDivisor("u.line"), UsageLine.sqlBaseUnit("u.line"),
+            UsageLine.sqlAmount("pr.quantity", "pr.price", "pr.divisor"));
 
     /** One charge per workspace and run, to the owner, for the lines whose amounts do not sum to zero. */
     private static final String TRANSACTIONS = """

@@ -5,15 +5,20 @@ import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
 
 import io.berth.access.Account;
+import io.berth.access.AccountQueries;
 import io.berth.common.ProblemException;
+import io.berth.common.ReadsForeignTables;
+import io.berth.common.Sql;
+import io.berth.workspace.WorkspaceQueries;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -24,14 +29,20 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  * they have no gaps.
  */
 @ApplicationScoped
+@ReadsForeignTables(value = "account", why = "which accounts have a month to state depends on each account's time "
+        + "zone: one statement over all accounts' rating lines, not one per account")
 public class StatementService {
 
-    private final EntityManager em;
+    private final Sql sql;
     private final BillingConfig config;
+    private final AccountQueries accounts;
+    private final WorkspaceQueries workspaces;
 
-    StatementService(EntityManager em, BillingConfig config) {
-        this.em = em;
+    StatementService(Sql sql, BillingConfig config, AccountQueries accounts, WorkspaceQueries workspaces) {
+        this.sql = sql;
         this.config = config;
+        this.accounts = accounts;
+        this.workspaces = workspaces;
     }
 
     public record Line(UUID workspaceId, String workspaceName, String namespace, String line, BigDecimal quantity,
@@ -52,6 +63,21 @@ public class StatementService {
                         .withOffsetSameInstant(ZoneOffset.UTC)};
     }
 
+    /** Statements for every account with unlisted lines of a month that has ended (and been rated) in its zone. */
+    public int issueDue() {
+        List<Sql.Row> due = QuarkusTransaction.requiringNew().call(() -> sql.rows("""
+                SELECT DISTINCT r.account_id, a.timezone,
+                       to_char(date_trunc('month', r.hour_start AT TIME ZONE a.timezone), 'YYYY-MM')
+                FROM rating_line r JOIN account a ON a.id = r.account_id, billing_cursor bc
+                WHERE r.statement_id IS NULL
+                  AND (date_trunc('month', r.hour_start AT TIME ZONE a.timezone) + interval '1 month')
+                      AT TIME ZONE a.timezone <= bc.last_hour + interval '1 hour'"""));
+        for (Sql.Row row : due) {
+            issue(row.uuid(0), YearMonth.parse(row.string(2)));
+        }
+        return due.size();
+    }
+
     /** Issues the statement of a month (once; a second call returns the first). */
     public Statement issue(UUID accountId, YearMonth month) {
         UUID id = QuarkusTransaction.requiringNew().call(() -> issueInTx(accountId, month));
@@ -59,37 +85,30 @@ public class StatementService {
     }
 
     private UUID issueInTx(UUID accountId, YearMonth month) {
-        Account account = Account.findById(accountId);
-        if (account == null) {
-            throw ProblemException.notFound("No account " + accountId);
-        }
-        List<?> existing = em.createNativeQuery("SELECT id FROM statement WHERE account_id = ?1 AND month = ?2",
-                UUID.class).setParameter(1, accountId).setParameter(2, month.toString()).getResultList();
-        if (!existing.isEmpty()) {
-            return (UUID) existing.get(0);
+        Account account = accounts.find(accountId)
+                .orElseThrow(() -> ProblemException.notFound("No account " + accountId));
+        var existing = sql.first("SELECT id FROM statement WHERE account_id = ?1 AND month = ?2", accountId,
+                month.toString());
+        if (existing.isPresent()) {
+            return existing.get().uuid(0);
         }
         OffsetDateTime[] p = period(month, account.timezone);
-        long number = ((Number) em.createNativeQuery(
-                "UPDATE statement_counter SET last = last + 1 WHERE id = 1 RETURNING last").getSingleResult())
-                .longValue();
+        long number = sql.number("UPDATE statement_counter SET last = last + 1 WHERE id = 1 RETURNING last");
         UUID id = UUID.randomUUID();
-        em.createNativeQuery("""
+        sql.update("""
                 INSERT INTO statement (id, number, account_id, period_start, period_end, timezone, month, currency,
                                        total_micro)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0)""").setParameter(1, id).setParameter(2, number)
-                .setParameter(3, accountId).setParameter(4, p[0]).setParameter(5, p[1])
-                .setParameter(6, account.timezone).setParameter(7, month.toString())
-                .setParameter(8, config.currency()).executeUpdate();
-        em.createNativeQuery("""
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0)""", id, number, accountId, p[0], p[1], account.timezone,
+                month.toString(), config.currency());
+        sql.update("""
                 WITH mine AS (
                     UPDATE rating_line SET statement_id = ?1
                     WHERE account_id = ?2 AND hour_start < ?3 AND statement_id IS NULL
                     RETURNING workspace_id, line, quantity, unit, amount_micro)
                 INSERT INTO statement_line (statement_id, workspace_id, line, quantity, unit, amount_micro)
                 SELECT ?1, workspace_id, line, sum(quantity), unit, sum(amount_micro)
-                FROM mine GROUP BY workspace_id, line, unit""").setParameter(1, id).setParameter(2, accountId)
-                .setParameter(3, p[1]).executeUpdate();
-        em.createNativeQuery("""
+                FROM mine GROUP BY workspace_id, line, unit""", id, accountId, p[1]);
+        sql.update("""
                 WITH credits AS (
                     INSERT INTO statement_credit (transaction_id, statement_id)
                     SELECT t.id, ?1 FROM ledger_transaction t
@@ -99,50 +118,41 @@ public class StatementService {
                 INSERT INTO statement_line (statement_id, workspace_id, line, quantity, unit, amount_micro)
                 SELECT ?1, NULL, 'free_allowance', count(*), 'credit', -sum(e.amount_micro)
                 FROM credits c JOIN ledger_entry e ON e.transaction_id = c.transaction_id AND e.account_id IS NOT NULL
-                HAVING count(*) > 0""").setParameter(1, id).setParameter(2, accountId).setParameter(3, p[1])
-                .executeUpdate();
-        em.createNativeQuery("""
+                HAVING count(*) > 0""", id, accountId, p[1]);
+        sql.update("""
                 UPDATE statement SET total_micro = (SELECT coalesce(sum(amount_micro), 0) FROM statement_line
-                                                    WHERE statement_id = ?1) WHERE id = ?1""").setParameter(1, id)
-                .executeUpdate();
+                                                    WHERE statement_id = ?1) WHERE id = ?1""", id);
         return id;
     }
 
-    @SuppressWarnings("unchecked")
+    @Transactional
     public List<Statement> list(UUID accountId) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            List<UUID> ids = em.createNativeQuery(
-                    "SELECT id FROM statement WHERE account_id = ?1 ORDER BY number DESC", UUID.class)
-                    .setParameter(1, accountId).getResultList();
-            return ids.stream().map(this::get).toList();
-        });
+        return sql.rows("SELECT id FROM statement WHERE account_id = ?1 ORDER BY number DESC", accountId).stream()
+                .map(r -> get(r.uuid(0))).toList();
     }
 
-    @SuppressWarnings("unchecked")
+    /** A statement and its lines, per workspace (by namespace, the platform's lines last) and line. */
+    @Transactional
     public Statement get(UUID id) {
-        return QuarkusTransaction.joiningExisting().call(() -> {
-            List<Object[]> found = em.createNativeQuery("""
-                    SELECT number, account_id, month, timezone, extract(epoch FROM period_start)::bigint,
-                           extract(epoch FROM period_end)::bigint, currency, total_micro,
-                           extract(epoch FROM issued_at)::bigint
-                    FROM statement WHERE id = ?1""").setParameter(1, id).getResultList();
-            if (found.isEmpty()) {
-                throw ProblemException.notFound("No statement " + id);
-            }
-            Object[] s = found.get(0);
-            List<Object[]> rows = em.createNativeQuery("""
-                    SELECT l.workspace_id, w.display_name, w.namespace, l.line, l.quantity, l.unit, l.amount_micro
-                    FROM statement_line l LEFT JOIN workspace w ON w.id = l.workspace_id
-                    WHERE l.statement_id = ?1 ORDER BY w.namespace NULLS LAST, l.line""").setParameter(1, id)
-                    .getResultList();
-            List<Line> lines = new ArrayList<>();
-            for (Object[] r : rows) {
-                lines.add(new Line((UUID) r[0], (String) r[1], (String) r[2], (String) r[3], (BigDecimal) r[4],
-                        (String) r[5], ((Number) r[6]).longValue()));
-            }
-            return new Statement(id, ((Number) s[0]).longValue(), (UUID) s[1], (String) s[2], (String) s[3],
-                    utc(s[4]), utc(s[5]), (String) s[6], ((Number) s[7]).longValue(), utc(s[8]), lines);
-        });
+        Sql.Row s = sql.first("""
+                SELECT number, account_id, month, timezone, extract(epoch FROM period_start)::bigint,
+                       extract(epoch FROM period_end)::bigint, currency, total_micro,
+                       extract(epoch FROM issued_at)::bigint
+                FROM statement WHERE id = ?1""", id).orElseThrow(() -> ProblemException.notFound("No statement " + id));
+        List<Sql.Row> rows = sql.rows(
+                "SELECT workspace_id, line, quantity, unit, amount_micro FROM statement_line WHERE statement_id = ?1",
+                id);
+        Map<UUID, WorkspaceQueries.Label> names = workspaces
+                .labels(rows.stream().map(r -> r.uuid(0)).filter(w -> w != null).toList());
+        List<Line> lines = rows.stream().map(r -> {
+            WorkspaceQueries.Label label = r.uuid(0) == null ? null : names.get(r.uuid(0));
+            return new Line(r.uuid(0), label == null ? null : label.displayName(),
+                    label == null ? null : label.namespace(), r.string(1), r.decimal(2), r.string(3),
+                    r.number(4));
+        }).sorted(Comparator.comparing(Line::namespace, Comparator.nullsLast(Comparator.naturalOrder()))
+                .thenComparing(Line::line)).toList();
+        return new Statement(id, s.number(0), s.uuid(1), s.string(2), s.string(3), s.time(4), s.time(5),
+                s.string(6), s.number(7), s.time(8), lines);
     }
 
     /** CSV with a header row, one row per line and a total row; amounts in exact units of the currency. */
@@ -167,10 +177,5 @@ public class StatementService {
         // Quote always; neutralise leading formula characters for spreadsheet safety.
         String safe = v.matches("^[=+\\-@\\t\\r].*") ? "'" + v : v;
         return '"' + safe.replace("\"", "\"\"") + '"';
-    }
-
-    private static OffsetDateTime utc(Object epochSeconds) {
-        return OffsetDateTime.ofInstant(java.time.Instant.ofEpochSecond(((Number) epochSeconds).longValue()),
-                ZoneOffset.UTC);
     }
 }

@@ -1,6 +1,6 @@
 package io.berth.billing;
 
-import java.time.Instant;
+import java.time.Clock;
 import java.util.UUID;
 
 import jakarta.annotation.security.PermitAll;
@@ -41,11 +41,13 @@ public class TopupWebhookResource {
     private final BillingConfig config;
     private final BillingService billing;
     private final ObjectMapper json;
+    private final Clock clock;
 
-    TopupWebhookResource(BillingConfig config, BillingService billing, ObjectMapper json) {
+    TopupWebhookResource(BillingConfig config, BillingService billing, ObjectMapper json, Clock clock) {
         this.config = config;
         this.billing = billing;
         this.json = json;
+        this.clock = clock;
     }
 
     public record Outcome(String eventId, String result, long amountMicro) {
@@ -63,7 +65,7 @@ public class TopupWebhookResource {
             @RequestBody(required = true, content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "event", value = ApiExamples.TOPUP_EVENT))) String body) {
         String secret = config.webhookSecret().orElseThrow(() -> new ProblemException(Problem.of(503,
                 "Top-ups not configured", "This platform has no payment provider configured")));
-        String refused = TopupSignature.check(signature, body == null ? "" : body, secret, Instant.now(),
+        String refused = TopupSignature.check(signature, body == null ? "" : body, secret, clock.instant(),
                 config.webhookTolerance());
         if (refused != null) {
             LOG.warnf("top-up webhook refused: %s", refused);

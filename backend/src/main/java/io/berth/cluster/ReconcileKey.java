@@ -1,37 +1,54 @@
 package io.berth.cluster;
 
+import java.util.Optional;
 import java.util.UUID;
 
-/** Keys of the reconcile queue: {@code w:<workspace id>} or {@code a:<account id>}. */
-public final class ReconcileKey {
+/**
+ * What the reconciler is asked to bring in line: one workspace or one account. On the wire (the NOTIFY payload and the
+ * queue) a key is {@code <letter>:<uuid>}, {@code w:} for workspaces and {@code a:} for accounts.
+ */
+public record ReconcileKey(Kind kind, UUID id) {
 
-    private ReconcileKey() {
+    public enum Kind {
+        workspace('w'), account('a');
+
+        final char letter;
+
+        Kind(char letter) {
+            this.letter = letter;
+        }
     }
 
-    public static String workspace(UUID id) {
-        return "w:" + id;
+    public static ReconcileKey workspace(UUID id) {
+        return new ReconcileKey(Kind.workspace, id);
     }
 
-    public static String account(UUID id) {
-        return "a:" + id;
+    public static ReconcileKey account(UUID id) {
+        return new ReconcileKey(Kind.account, id);
     }
 
-    private static final java.util.regex.Pattern FORM = java.util.regex.Pattern
-            .compile("^[a-z]:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
-
-    public static boolean isValid(String key) {
-        return key != null && FORM.matcher(key).matches();
+    /** The key a text names; empty for anything else (a notification from somewhere else, say). */
+    public static Optional<ReconcileKey> parse(String text) {
+        if (text == null || text.length() != 38 || text.charAt(1) != ':') {
+            return Optional.empty();
+        }
+        for (Kind kind : Kind.values()) {
+            if (kind.letter == text.charAt(0)) {
+                try {
+                    UUID id = UUID.fromString(text.substring(2));
+                    return id.toString().equals(text.substring(2))
+                            ? Optional.of(new ReconcileKey(kind, id))
+                            : Optional.empty();
+                } catch (IllegalArgumentException e) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
     }
 
-    public static boolean isWorkspace(String key) {
-        return key.startsWith("w:");
-    }
-
-    public static boolean isAccount(String key) {
-        return key.startsWith("a:");
-    }
-
-    public static UUID id(String key) {
-        return UUID.fromString(key.substring(2));
+    @Override
+    public String toString() {
+        return kind.letter + ":" + id;
     }
 }

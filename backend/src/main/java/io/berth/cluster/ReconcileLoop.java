@@ -6,7 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -44,10 +44,9 @@ public class ReconcileLoop {
     static final long LEADER_LOCK = 0x6265727468_01L;
 
     private final ClusterConfig config;
-    private final Map<String, Reconciler> reconcilers = new HashMap<>();
+    private final Map<ReconcileKey.Kind, Reconciler> reconcilers = new EnumMap<>(ReconcileKey.Kind.class);
     private final ReconcileQueue queue;
     private final AtomicBoolean running = new AtomicBoolean();
-    private final AtomicBoolean leader = new AtomicBoolean();
     private final String jdbcUrl;
     private final String jdbcUser;
     private final String jdbcPassword;
@@ -64,7 +63,7 @@ public class ReconcileLoop {
         this.jdbcUser = jdbcUser;
         this.jdbcPassword = jdbcPassword;
         for (Reconciler r : all) {
-            reconcilers.put(r.prefix(), r);
+            reconcilers.put(r.kind(), r);
         }
         this.queue = new ReconcileQueue(config.reconciler().maxBackoff());
     }
@@ -100,15 +99,6 @@ public class ReconcileLoop {
         }
     }
 
-    public boolean isLeader() {
-        return leader.get();
-    }
-
-    /** True when this instance leads and has nothing queued or in progress (tests and benchmarks wait on this). */
-    public boolean isIdle() {
-        return leader.get() && queue.isIdle();
-    }
-
     /** The leader's control loop: hold the lock, listen, scan, repair; on a lost connection, start over. */
     private void lead() {
         while (running.get()) {
@@ -117,7 +107,6 @@ public class ReconcileLoop {
                     sleep(Duration.ofSeconds(2));
                     continue;
                 }
-                leader.set(true);
                 LOG.info("this instance now leads the reconciler");
                 try (Statement st = c.createStatement()) {
                     st.execute("LISTEN " + ReconcileRequests.CHANNEL);
@@ -138,9 +127,7 @@ public class ReconcileLoop {
                     PGNotification[] notes = pg.getNotifications(500);
                     if (notes != null) {
                         for (PGNotification note : notes) {
-                            if (ReconcileKey.isValid(note.getParameter())) {
-                                queue.add(note.getParameter());
-                            }
+                            ReconcileKey.parse(note.getParameter()).ifPresent(key -> queue.add(key.toString()));
                         }
                     }
                 }
@@ -148,8 +135,6 @@ public class ReconcileLoop {
                 if (running.get()) {
                     LOG.warnf("reconciler leadership lost or not acquired (%s); retrying", e.getMessage());
                 }
-            } finally {
-                leader.set(false);
             }
             sleep(Duration.ofSeconds(1));
         }
@@ -168,7 +153,7 @@ public class ReconcileLoop {
             try {
                 List<UUID> ids = pendingOnly ? r.pending() : r.all();
                 for (UUID id : ids) {
-                    String key = r.prefix() + ":" + id;
+                    String key = new ReconcileKey(r.kind(), id).toString();
                     if (pendingOnly) {
                         queue.addIfNotBackingOff(key);
                     } else {
@@ -176,7 +161,7 @@ public class ReconcileLoop {
                     }
                 }
             } catch (RuntimeException e) {
-                LOG.warnf("scanning %s for work failed: %s", r.prefix(), e.getMessage());
+                LOG.warnf("scanning %s for work failed: %s", r.kind(), e.getMessage());
             }
         }
     }
@@ -192,14 +177,15 @@ public class ReconcileLoop {
             if (key == null) {
                 continue;
             }
-            Reconciler r = key.indexOf(':') > 0 ? reconcilers.get(key.substring(0, key.indexOf(':'))) : null;
+            ReconcileKey parsed = ReconcileKey.parse(key).orElse(null);
+            Reconciler r = parsed == null ? null : reconcilers.get(parsed.kind());
             if (r == null) {
                 LOG.warnf("ignoring reconcile request with unknown key %s", key);
                 queue.done(key);
                 continue;
             }
             try {
-                Reconciler.Outcome outcome = r.reconcile(UUID.fromString(key.substring(key.indexOf(':') + 1)));
+                Reconciler.Outcome outcome = r.reconcile(parsed.id());
                 queue.done(key);
                 if (outcome instanceof Reconciler.Outcome.CheckAgainAfter again) {
                     timers.schedule(() -> queue.add(key), again.delay().toMillis(), TimeUnit.MILLISECONDS);

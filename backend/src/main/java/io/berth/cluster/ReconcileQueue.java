@@ -115,10 +115,6 @@ public class ReconcileQueue {
         return Duration.ofMillis(Math.min(millis, maxBackoff.toMillis()));
     }
 
-    public synchronized int size() {
-        return queued.size();
-    }
-
     public synchronized boolean isIdle() {
         return queued.isEmpty() && processing.isEmpty();
     }

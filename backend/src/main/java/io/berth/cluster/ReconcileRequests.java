@@ -3,7 +3,8 @@ package io.berth.cluster;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
+
+import io.berth.common.Sql;
 
 /**
  * Asks the reconciler (on whichever backend instance leads) to bring the cluster in line with a change. The request
@@ -14,10 +15,10 @@ public class ReconcileRequests {
 
     public static final String CHANNEL = "berth_reconcile";
 
-    private final EntityManager em;
+    private final Sql sql;
 
-    ReconcileRequests(EntityManager em) {
-        this.em = em;
+    ReconcileRequests(Sql sql) {
+        this.sql = sql;
     }
 
     public void workspace(UUID id) {
@@ -28,7 +29,7 @@ public class ReconcileRequests {
         notify(ReconcileKey.account(id));
     }
 
-    private void notify(String key) {
-        em.createNativeQuery("SELECT pg_notify('" + CHANNEL + "', ?1)").setParameter(1, key).getSingleResult();
+    private void notify(ReconcileKey key) {
+        sql.one("SELECT pg_notify('" + CHANNEL + "', ?1)", key.toString());
     }
 }

@@ -4,14 +4,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
-/**
- * One kind of thing the reconcile loop keeps in line with the database (workspaces, user identities), addressed by
- * keys {@code <prefix>:<uuid>}.
- */
+/** One kind of thing the reconcile loop keeps in line with the database: workspaces, or accounts' identities. */
 public interface Reconciler {
 
-    /** The key prefix this reconciler owns, such as {@code w} for workspaces. */
-    String prefix();
+    /** The keys this reconciler owns. */
+    ReconcileKey.Kind kind();
 
     /** Makes the cluster match the database for one id; idempotent. Throws to be retried with backoff. */
     Outcome reconcile(UUID id);

@@ -1,24 +1,28 @@
 package io.berth.plan;
 
+import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 
-import io.berth.cluster.ReconcileRequests;
 import io.berth.common.ProblemException;
-import io.berth.workspace.Workspace;
 
-/** Plans, managed by platform admins. A changed plan re-applies the quotas of every workspace on it. */
+/**
+ * Plans, managed by platform admins. Replacing a plan announces it ({@link PlanChanged}), so what is on the plan takes
+ * up its new quotas.
+ */
 @ApplicationScoped
 public class PlanService {
 
-    private final ReconcileRequests reconcile;
+    private final Event<PlanChanged> changed;
+    private final Clock clock;
 
-    PlanService(ReconcileRequests reconcile) {
-        this.reconcile = reconcile;
+    PlanService(Event<PlanChanged> changed, Clock clock) {
+        this.changed = changed;
+        this.clock = clock;
     }
 
     @Transactional
@@ -36,9 +40,33 @@ public class PlanService {
         return PlanView.of(p);
     }
 
+    @Transactional
+    public boolean exists(String id) {
+        return id != null && Plan.findById(id) != null;
+    }
+
     /** Creates or replaces a plan; every field is validated and a problem names the first bad one. */
     @Transactional
     public PlanView put(String id, PlanView v) {
+        validate(id, v);
+        Plan p = Plan.findById(id);
+        boolean created = p == null;
+        if (created) {
+            p = new Plan();
+            p.id = id;
+        }
+        copy(v, p);
+        p.updatedAt = OffsetDateTime.now(clock);
+        if (created) {
+            p.persist();
+        } else {
+            changed.fire(new PlanChanged(id));
+        }
+        return PlanView.of(p);
+    }
+
+    /** The plan's rules: a problem names the first field that breaks one. */
+    static void validate(String id, PlanView v) {
         if (id == null || !id.matches("^[a-z][a-z0-9-]{0,30}$")) {
             throw ProblemException.badRequest("id",
                     "must be 1-31 characters: a lowercase letter, then letters, digits or '-'");
@@ -80,12 +108,9 @@ public class PlanService {
         require(v.storageClasses() != null && v.storageClasses().stream()
                 .allMatch(c -> c != null && c.matches("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")), "storageClasses",
                 "must be a list of StorageClass names");
-        Plan p = Plan.findById(id);
-        boolean created = p == null;
-        if (created) {
-            p = new Plan();
-            p.id = id;
-        }
+    }
+
+    private static void copy(PlanView v, Plan p) {
         p.name = v.name().strip();
         p.description = v.description() == null ? "" : v.description();
         p.active = v.active();
@@ -118,17 +143,6 @@ public class PlanService {
         p.priceNodeportHour = v.priceNodeportHour();
         p.priceLoadbalancerHour = v.priceLoadbalancerHour();
         p.freeAllowanceMonthly = v.freeAllowanceMonthly();
-        p.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
-        if (created) {
-            p.persist();
-        } else {
-            for (Workspace w : Workspace.<Workspace>list("planId = ?1 and status not in (?2, ?3)", id,
-                    Workspace.Status.deleting, Workspace.Status.deleted)) {
-                w.generation++;
-                reconcile.workspace(w.id);
-            }
-        }
-        return PlanView.of(p);
     }
 
     private record Field(String name, long value) {

@@ -3,12 +3,13 @@ package io.berth.token;
 import java.util.Set;
 import java.util.UUID;
 
+import io.berth.access.CurrentAccount;
 import io.quarkus.security.identity.SecurityIdentity;
 
 /** The attributes an API-token identity carries, and how to read them. */
 public final class ApiTokenIdentity {
 
-    public static final String ACCOUNT_ID = "berth.token.account-id";
+    public static final String ACCOUNT_ID = CurrentAccount.ACCOUNT_ATTRIBUTE;
     public static final String TOKEN_ID = "berth.token.id";
     public static final String SCOPES = "berth.token.scopes";
 

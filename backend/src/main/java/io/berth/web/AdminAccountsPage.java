@@ -1,6 +1,5 @@
 package io.berth.web;
 
-import java.math.BigDecimal;
 import java.util.List;
 import java.util.UUID;
 
@@ -19,14 +18,17 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import io.berth.access.Account;
+import io.berth.access.AccountQueries;
 import io.berth.admin.AdminQueries;
 import io.berth.admin.AdminService;
 import io.berth.admin.AuditLog;
+import io.berth.billing.BillingQueries;
+import io.berth.billing.Money;
 import io.berth.billing.UsageService;
+import io.berth.common.Paged;
 import io.berth.common.ProblemException;
 import io.berth.plan.PlanService;
 import io.berth.plan.PlanView;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 
@@ -39,11 +41,11 @@ public class AdminAccountsPage {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance accounts(Shell shell, String q,
-                AdminQueries.Paged<AdminQueries.AccountRow> page);
+                Paged<AdminQueries.AccountRow> page);
 
         static native TemplateInstance account(Shell shell, Flash flash, AdminQueries.AccountDetail account,
-                AdminQueries.Paged<AdminQueries.WorkspaceRow> workspaces, Usage usage,
-                List<ConsoleQueries.LedgerRow> ledger, List<AuditLog.Entry> audit, List<PlanView> plans,
+                Paged<AdminQueries.WorkspaceRow> workspaces, Usage usage,
+                List<BillingQueries.LedgerEntry> ledger, List<AuditLog.Entry> audit, List<PlanView> plans,
                 String formKey);
     }
 
@@ -58,17 +60,19 @@ public class AdminAccountsPage {
     private final AdminService admin;
     private final AuditLog audit;
     private final UsageService usage;
-    private final ConsoleQueries console;
+    private final BillingQueries billing;
+    private final AccountQueries accounts;
     private final PlanService plans;
 
     AdminAccountsPage(Pages pages, AdminQueries queries, AdminService admin, AuditLog audit, UsageService usage,
-            ConsoleQueries console, PlanService plans) {
+            BillingQueries billing, AccountQueries accounts, PlanService plans) {
         this.pages = pages;
         this.queries = queries;
         this.admin = admin;
         this.audit = audit;
         this.usage = usage;
-        this.console = console;
+        this.billing = billing;
+        this.accounts = accounts;
         this.plans = plans;
     }
 
@@ -137,7 +141,7 @@ public class AdminAccountsPage {
         if (detail == null) {
             throw ProblemException.notFound("No account " + id);
         }
-        Account target = QuarkusTransaction.requiringNew().call(() -> Account.findById(id));
+        Account target = accounts.find(id).orElseThrow(() -> ProblemException.notFound("No account " + id));
         UsageService.Granularity g = "hour".equals(granularity)
                 ? UsageService.Granularity.hour
                 : UsageService.Granularity.day;
@@ -146,7 +150,7 @@ public class AdminAccountsPage {
         Usage charts = new Usage(g.name(), Charts.cost("admin-account-cost", u), Charts.usage("admin-account-usage", u),
                 u.totalMicro());
         return Templates.account(pages.shell("admin-accounts"), flash, detail, queries.workspaces(null, id, 1), charts,
-                console.ledger(id, 20), audit.list(id.toString(), 1, 20).items(), plans.list(false),
+                billing.ledger(id, 20), audit.list(id.toString(), 1, 20).items(), plans.list(false),
                 // A new idempotency key per form: submitting the same form twice credits once.
                 UUID.randomUUID().toString());
     }
@@ -157,7 +161,7 @@ public class AdminAccountsPage {
             throw ProblemException.badRequest("amount", "is required, e.g. 5.00 or -2.50");
         }
         try {
-            return new BigDecimal(amount.strip()).movePointRight(6).longValueExact();
+            return Money.parse(amount);
         } catch (ArithmeticException | NumberFormatException e) {
             throw ProblemException.badRequest("amount", "must be an amount with at most 6 decimals, e.g. 5.00");
         }

@@ -10,8 +10,8 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-import io.berth.admin.AdminQueries;
 import io.berth.admin.AuditLog;
+import io.berth.common.Paged;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 
@@ -25,7 +25,7 @@ public class AdminAuditPage {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance audit(Shell shell, String target, AdminQueries.Paged<AuditLog.Entry> log);
+        static native TemplateInstance audit(Shell shell, String target, Paged<AuditLog.Entry> log);
     }
 
     private final Pages pages;

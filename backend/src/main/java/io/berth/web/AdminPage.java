@@ -1,6 +1,8 @@
 package io.berth.web;
 
 import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import io.berth.admin.AdminQueries;
 import io.berth.admin.AuditLog;
+import io.berth.billing.Money;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 
@@ -36,22 +39,24 @@ public class AdminPage {
     private final Pages pages;
     private final AdminQueries queries;
     private final AuditLog audit;
+    private final Clock clock;
 
-    AdminPage(Pages pages, AdminQueries queries, AuditLog audit) {
+    AdminPage(Pages pages, AdminQueries queries, AuditLog audit, Clock clock) {
         this.pages = pages;
         this.queries = queries;
         this.audit = audit;
+        this.clock = clock;
     }
 
     @GET
     @Operation(hidden = true)
     public TemplateInstance get() {
-        List<String> days = Charts.lastDays(DAYS);
+        List<String> days = Charts.lastDays(DAYS, LocalDate.now(clock));
         Map<String, Map<String, BigDecimal>> revenue = new HashMap<>();
         Map<String, Map<String, Long>> revenueMicro = new HashMap<>();
         for (AdminQueries.Point p : queries.revenuePerDay(DAYS)) {
             revenue.computeIfAbsent("revenue", k -> new HashMap<>()).put(p.bucket(),
-                    BigDecimal.valueOf(p.amountMicro(), 6));
+                    Money.units(p.amountMicro()));
             revenueMicro.computeIfAbsent("revenue", k -> new HashMap<>()).put(p.bucket(), p.amountMicro());
         }
         Map<String, Map<String, BigDecimal>> cost = new HashMap<>();
@@ -59,7 +64,7 @@ public class AdminPage {
         Map<String, Map<String, Long>> micro = new HashMap<>();
         for (AdminQueries.Point p : queries.clusterUsagePerDay(DAYS)) {
             cost.computeIfAbsent(p.series(), k -> new HashMap<>()).put(p.bucket(),
-                    BigDecimal.valueOf(p.amountMicro(), 6));
+                    Money.units(p.amountMicro()));
             micro.computeIfAbsent(p.series(), k -> new HashMap<>()).put(p.bucket(), p.amountMicro());
             usage.computeIfAbsent(p.series() + " (" + p.unit() + ")", k -> new HashMap<>()).put(p.bucket(),
                     p.quantity());

@@ -11,6 +11,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import io.berth.admin.AdminQueries;
+import io.berth.common.Paged;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 
@@ -23,7 +24,7 @@ public class AdminWorkspacesPage {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance workspaces(Shell shell, String q,
-                AdminQueries.Paged<AdminQueries.WorkspaceRow> page);
+                Paged<AdminQueries.WorkspaceRow> page);
     }
 
     private final Pages pages;

@@ -17,14 +17,17 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import io.berth.access.Account;
+import io.berth.billing.BillingConfig;
+import io.berth.billing.BillingQueries;
+import io.berth.billing.BillingResource;
 import io.berth.billing.BillingService;
+import io.berth.billing.Notices;
 import io.berth.billing.StatementService;
 import io.berth.billing.UsageService;
 import io.berth.common.ProblemException;
 import io.berth.common.RateLimiter;
 import io.berth.workspace.WorkspaceService;
 import io.berth.workspace.WorkspaceView;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
@@ -37,10 +40,10 @@ public class BillingPage {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance billing(Shell shell, Flash flash, ConsoleQueries.BillingState billing,
+        static native TemplateInstance billing(Shell shell, Flash flash, BillingState billing,
                 long lowBalanceMicro, Usage usage, List<WorkspaceCost> perWorkspace,
-                List<ConsoleQueries.LedgerRow> ledger, List<StatementService.Statement> statements,
-                List<ConsoleQueries.Notice> notices);
+                List<BillingQueries.LedgerEntry> ledger, List<StatementService.Statement> statements,
+                List<Notices.Notice> notices);
 
         static native TemplateInstance billing$usage(Usage usage);
     }
@@ -55,22 +58,21 @@ public class BillingPage {
     }
 
     private final Pages pages;
-    private final ConsoleQueries queries;
+    private final BillingQueries queries;
+    private final Notices notices;
     private final UsageService usage;
     private final BillingService billing;
-    private final StatementService statements;
     private final WorkspaceService workspaces;
     private final RateLimiter limiter;
-    private final io.berth.billing.BillingConfig config;
+    private final BillingConfig config;
 
-    BillingPage(Pages pages, ConsoleQueries queries, UsageService usage, BillingService billing,
-            StatementService statements, WorkspaceService workspaces, RateLimiter limiter,
-            io.berth.billing.BillingConfig config) {
+    BillingPage(Pages pages, BillingQueries queries, Notices notices, UsageService usage, BillingService billing,
+            WorkspaceService workspaces, RateLimiter limiter, BillingConfig config) {
         this.pages = pages;
         this.queries = queries;
+        this.notices = notices;
         this.usage = usage;
         this.billing = billing;
-        this.statements = statements;
         this.workspaces = workspaces;
         this.limiter = limiter;
         this.config = config;
@@ -109,21 +111,15 @@ public class BillingPage {
     @Produces("text/csv")
     @Operation(hidden = true)
     public Response csv(@PathParam("id") UUID id) {
-        Account me = pages.account();
-        StatementService.Statement s = QuarkusTransaction.requiringNew().call(() -> statements.get(id));
-        if (!s.accountId().equals(me.id)) {
-            throw ProblemException.notFound("No statement " + id);
-        }
-        return Response.ok(StatementService.csv(s), "text/csv; charset=utf-8")
-                .header("Content-Disposition", "attachment; filename=\"berth-statement-" + s.number() + ".csv\"")
-                .build();
+        return BillingResource.csv(queries.statement(pages.account().id, id));
     }
 
     private TemplateInstance render(Flash flash, String granularity) {
         Account me = pages.account();
         Usage u = usage(me, granularity);
-        return Templates.billing(pages.shell("billing"), flash, queries.billing(me.id), config.lowBalanceMicro(), u,
-                perWorkspace(me), queries.ledger(me.id, 50), statements.list(me.id), queries.notices(me.id, 10));
+        return Templates.billing(pages.shell("billing"), flash, BillingState.of(queries.standing(me.id)),
+                config.lowBalanceMicro(), u, perWorkspace(me), queries.ledger(me.id, 50), queries.statements(me.id),
+                notices.latest(me.id, 10));
     }
 
     private Usage usage(Account me, String granularity) {

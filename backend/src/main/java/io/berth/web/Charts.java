@@ -18,6 +18,7 @@ import java.util.function.Function;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.berth.billing.Money;
 import io.berth.billing.UsageService;
 
 /**
@@ -74,7 +75,7 @@ public final class Charts {
     /** Cost per bucket, one stacked series per resource. */
     public static Spec cost(String id, UsageService.Usage usage) {
         return series(id, "bar", "Cost per resource", Formats.currency(), true, usage, UsageService.Point::line,
-                p -> BigDecimal.valueOf(p.amountMicro(), 6), true);
+                p -> Money.units(p.amountMicro()), true);
     }
 
     /** Usage per bucket, one series per resource, each in its own unit. */
@@ -139,9 +140,8 @@ public final class Charts {
         return new Spec(id, type, title, unit, stacked, labels, datasets, total);
     }
 
-    /** Days from {@code days - 1} days ago to today (UTC), as labels. */
-    static List<String> lastDays(int days) {
-        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    /** Days from {@code days - 1} days before {@code today} to today, as labels. */
+    static List<String> lastDays(int days, LocalDate today) {
         List<String> out = new ArrayList<>();
         for (int i = days - 1; i >= 0; i--) {
             out.add(today.minusDays(i).toString());

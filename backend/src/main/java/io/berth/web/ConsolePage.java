@@ -15,10 +15,13 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import io.berth.access.Account;
 import io.berth.access.CredentialService;
+import io.berth.billing.BillingQueries;
+import io.berth.billing.Notices;
 import io.berth.common.ProblemException;
 import io.berth.common.RateLimiter;
 import io.berth.workspace.InvitationService;
 import io.berth.workspace.InvitationView;
+import io.berth.workspace.Workspace;
 import io.berth.workspace.WorkspaceService;
 import io.berth.workspace.WorkspaceView;
 import io.quarkus.qute.CheckedTemplate;
@@ -34,9 +37,8 @@ public class ConsolePage {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance console(Shell shell, Flash flash, List<WorkspaceView> workspaces,
-                boolean polling, List<InvitationView> invitations, ConsoleQueries.BillingState billing,
-                CredentialService.CredentialStatus credential, List<ConsoleQueries.Notice> notices,
-                String newName);
+                boolean polling, List<InvitationView> invitations, BillingState billing,
+                CredentialService.CredentialStatus credential, List<Notices.Notice> notices, String newName);
 
         static native TemplateInstance console$rows(List<WorkspaceView> workspaces, boolean polling);
     }
@@ -44,16 +46,18 @@ public class ConsolePage {
     private final Pages pages;
     private final WorkspaceService workspaces;
     private final InvitationService invitations;
-    private final ConsoleQueries queries;
+    private final BillingQueries billing;
+    private final Notices notices;
     private final CredentialService credentials;
     private final RateLimiter limiter;
 
-    ConsolePage(Pages pages, WorkspaceService workspaces, InvitationService invitations, ConsoleQueries queries,
-            CredentialService credentials, RateLimiter limiter) {
+    ConsolePage(Pages pages, WorkspaceService workspaces, InvitationService invitations, BillingQueries billing,
+            Notices notices, CredentialService credentials, RateLimiter limiter) {
         this.pages = pages;
         this.workspaces = workspaces;
         this.invitations = invitations;
-        this.queries = queries;
+        this.billing = billing;
+        this.notices = notices;
         this.credentials = credentials;
         this.limiter = limiter;
     }
@@ -91,12 +95,12 @@ public class ConsolePage {
         Account me = pages.account();
         List<WorkspaceView> mine = workspaces.list(me);
         return Templates.console(pages.shell("console"), flash, mine, settling(mine), invitations.mine(me),
-                queries.billing(me.id), credentials.status(me), queries.notices(me.id, 5),
+                BillingState.of(billing.standing(me.id)), credentials.status(me), notices.latest(me.id, 5),
                 newName == null ? "" : newName);
     }
 
     /** Whether some workspace is still changing, so the page keeps polling. */
     static boolean settling(List<WorkspaceView> list) {
-        return list.stream().anyMatch(w -> w.status() != io.berth.workspace.Workspace.Status.ready);
+        return list.stream().anyMatch(w -> w.status() != Workspace.Status.ready);
     }
 }

@@ -8,9 +8,11 @@ import java.time.format.DateTimeFormatter;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
+import io.berth.billing.BillingConfig;
 import io.berth.billing.Money;
 import io.quarkus.qute.TemplateExtension;
 import io.quarkus.qute.TemplateGlobal;
+import io.smallrye.config.SmallRyeConfig;
 
 /** How pages write amounts, times and sizes. */
 @TemplateExtension
@@ -33,7 +35,7 @@ public class Formats {
 
     /** A price per unit: at least cents, more digits only when the price has them (0.0001 stays visible). */
     static String price(long micros) {
-        BigDecimal v = BigDecimal.valueOf(micros, 6).stripTrailingZeros();
+        BigDecimal v = Money.units(micros).stripTrailingZeros();
         return v.scale() < 2 ? v.setScale(2, RoundingMode.UNNECESSARY).toPlainString() : v.toPlainString();
     }
 
@@ -63,8 +65,10 @@ public class Formats {
         return BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString();
     }
 
+    /** The platform's currency, for every page ({@code {currency}}). */
     @TemplateGlobal
     static String currency() {
-        return ConfigProvider.getConfig().getOptionalValue("berth.billing.currency", String.class).orElse("USD");
+        return ConfigProvider.getConfig().unwrap(SmallRyeConfig.class).getConfigMapping(BillingConfig.class)
+                .currency();
     }
 }

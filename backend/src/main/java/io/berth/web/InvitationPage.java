@@ -1,12 +1,5 @@
 package io.berth.web;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.OffsetDateTime;
-import java.util.Locale;
-
-import jakarta.transaction.Transactional;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -21,9 +14,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import io.berth.access.Account;
 import io.berth.common.ProblemException;
 import io.berth.common.RateLimiter;
-import io.berth.workspace.Invitation;
 import io.berth.workspace.InvitationService;
-import io.berth.workspace.Workspace;
 import io.berth.workspace.WorkspaceView;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -40,12 +31,8 @@ public class InvitationPage {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance invitation(Shell shell, Flash flash, String token, Details details);
-    }
-
-    /** What the invited person sees before answering. */
-    public record Details(String workspaceName, String role, String invitedBy, OffsetDateTime expiresAt,
-            String status, boolean answerable) {
+        static native TemplateInstance invitation(Shell shell, Flash flash, String token,
+                InvitationService.Preview details);
     }
 
     private final Pages pages;
@@ -61,7 +48,7 @@ public class InvitationPage {
     @GET
     @Operation(hidden = true)
     public TemplateInstance get(@PathParam("token") String token) {
-        return Templates.invitation(pages.shell("console"), null, token, details(pages.account(), token));
+        return Templates.invitation(pages.shell("console"), null, token, invitations.preview(pages.account(), token));
     }
 
     @POST
@@ -81,38 +68,9 @@ public class InvitationPage {
             throw ProblemException.badRequest("answer", "must be accept or decline");
         } catch (ProblemException e) {
             return Response.status(Pages.status(e))
-                    .entity(Templates.invitation(pages.shell("console"), Pages.flash(e), token, details(me, token)))
+                    .entity(Templates.invitation(pages.shell("console"), Pages.flash(e), token,
+                            invitations.preview(me, token)))
                     .build();
-        }
-    }
-
-    /** The invitation, if this token names one for this person; null otherwise (and for anyone else). */
-    @Transactional
-    Details details(Account me, String token) {
-        if (token == null || token.length() > 100) {
-            return null;
-        }
-        Invitation i = Invitation.find("tokenSha256", sha256(token.strip())).firstResult();
-        if (i == null || !(i.invitee.equals(lower(me.username)) || i.invitee.equals(lower(me.email)))) {
-            return null;
-        }
-        Workspace ws = Workspace.findById(i.workspaceId);
-        Account inviter = Account.findById(i.invitedBy);
-        boolean open = i.status == Invitation.Status.pending && i.expiresAt.isAfter(OffsetDateTime.now())
-                && ws != null && ws.isLive();
-        return new Details(ws == null ? "" : ws.displayName, i.role.name(), inviter == null ? "" : inviter.username,
-                i.expiresAt, i.status.name(), open);
-    }
-
-    private static String lower(String s) {
-        return s == null ? null : s.toLowerCase(Locale.ROOT);
-    }
-
-    private static byte[] sha256(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -17,6 +17,8 @@ import io.berth.access.Account;
 import io.berth.access.CredentialService;
 import io.berth.common.ProblemException;
 import io.berth.common.RateLimiter;
+import io.berth.workspace.KubeconfigResource;
+import io.berth.workspace.KubeconfigService;
 import io.berth.workspace.WorkspaceService;
 import io.berth.workspace.WorkspaceView;
 import io.quarkus.qute.CheckedTemplate;
@@ -33,7 +35,6 @@ import io.quarkus.security.Authenticated;
 @Produces(MediaType.TEXT_HTML)
 public class KubeconfigPage {
 
-    static final String YAML = "application/yaml";
     /** Lifetimes offered, in days (the API server caps tokens at 30 days). */
     static final List<Integer> TTL_DAYS = List.of(1, 7, 30);
 
@@ -47,20 +48,23 @@ public class KubeconfigPage {
 
     private final Pages pages;
     private final CredentialService credentials;
+    private final KubeconfigService kubeconfigs;
     private final WorkspaceService workspaces;
     private final RateLimiter limiter;
 
-    KubeconfigPage(Pages pages, CredentialService credentials, WorkspaceService workspaces, RateLimiter limiter) {
+    KubeconfigPage(Pages pages, CredentialService credentials, KubeconfigService kubeconfigs,
+            WorkspaceService workspaces, RateLimiter limiter) {
         this.pages = pages;
         this.credentials = credentials;
+        this.kubeconfigs = kubeconfigs;
         this.workspaces = workspaces;
         this.limiter = limiter;
     }
 
     /** A new kubeconfig, counted against the account's credential-issue limit like the API's. */
-    private CredentialService.Kubeconfig issue(Account me, Integer ttlDays) {
+    private KubeconfigService.Kubeconfig issue(Account me, Integer ttlDays) {
         limiter.check(RateLimiter.Limit.CREDENTIAL_ISSUE, "account:" + me.id);
-        return credentials.kubeconfig(me, ttl(ttlDays));
+        return kubeconfigs.kubeconfig(me, ttl(ttlDays));
     }
 
     @GET
@@ -74,12 +78,7 @@ public class KubeconfigPage {
     @Operation(hidden = true)
     public Response download(@FormParam("ttlDays") Integer ttlDays) {
         Account me = pages.account();
-        CredentialService.Kubeconfig k = issue(me, ttlDays);
-        return Response.ok(k.yaml(), YAML)
-                .header("Content-Disposition", "attachment; filename=\"berth-"
-                        + me.username.replaceAll("[^A-Za-z0-9._-]", "_") + ".kubeconfig\"")
-                .header("X-Berth-Token-Expires-At", k.expiresAt().toString()).header("Cache-Control", "no-store")
-                .build();
+        return KubeconfigResource.download(me, issue(me, ttlDays));
     }
 
     /** The kubeconfig in the page, to copy (an htmx fragment). */
@@ -88,7 +87,7 @@ public class KubeconfigPage {
     @Operation(hidden = true)
     public TemplateInstance show(@FormParam("ttlDays") Integer ttlDays) {
         Account me = pages.account();
-        CredentialService.Kubeconfig k = issue(me, ttlDays);
+        KubeconfigService.Kubeconfig k = issue(me, ttlDays);
         return Templates.shown(k.yaml(), Formats.when(k.expiresAt()));
     }
 

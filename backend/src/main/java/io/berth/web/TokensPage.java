@@ -1,7 +1,7 @@
 package io.berth.web;
 
+import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 
@@ -40,10 +40,12 @@ public class TokensPage {
 
     private final Pages pages;
     private final ApiTokenService tokens;
+    private final Clock clock;
 
-    TokensPage(Pages pages, ApiTokenService tokens) {
+    TokensPage(Pages pages, ApiTokenService tokens, Clock clock) {
         this.pages = pages;
         this.tokens = tokens;
+        this.clock = clock;
     }
 
     @GET
@@ -61,7 +63,7 @@ public class TokensPage {
                 throw ProblemException.badRequest("expiresInDays", "must be one of " + EXPIRY_DAYS);
             }
             ApiTokenService.TokenView created = tokens.create(pages.account(), name, TokenScope.parse(scopes),
-                    OffsetDateTime.now(ZoneOffset.UTC).plusDays(days));
+                    OffsetDateTime.now(clock).plusDays(days));
             return Response.status(201).entity(render(null, created)).build();
         } catch (ProblemException e) {
             return Response.status(Pages.status(e)).entity(render(Pages.flash(e), null)).build();

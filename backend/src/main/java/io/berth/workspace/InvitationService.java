@@ -1,9 +1,8 @@
 package io.berth.workspace;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -14,7 +13,8 @@ import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
 import io.berth.access.Account;
-import io.berth.cluster.ReconcileRequests;
+import io.berth.access.AccountQueries;
+import io.berth.common.Hashes;
 import io.berth.common.Problem;
 import io.berth.common.ProblemException;
 
@@ -28,12 +28,22 @@ public class InvitationService {
     private final SecureRandom random = new SecureRandom();
     private final WorkspaceAccess access;
     private final WorkspaceConfig config;
-    private final ReconcileRequests reconcile;
+    private final WorkspaceStates states;
+    private final AccountQueries accounts;
+    private final Clock clock;
 
-    InvitationService(WorkspaceAccess access, WorkspaceConfig config, ReconcileRequests reconcile) {
+    InvitationService(WorkspaceAccess access, WorkspaceConfig config, WorkspaceStates states, AccountQueries accounts,
+            Clock clock) {
         this.access = access;
         this.config = config;
-        this.reconcile = reconcile;
+        this.states = states;
+        this.accounts = accounts;
+        this.clock = clock;
+    }
+
+    /** What the invited person sees before answering. */
+    public record Preview(String workspaceName, String role, String invitedBy, OffsetDateTime expiresAt,
+            String status, boolean answerable) {
     }
 
     @Transactional
@@ -43,7 +53,7 @@ public class InvitationService {
             throw ProblemException.badRequest("role", "must be one of admin, developer, viewer");
         }
         Workspace ws = access.requireForUpdate(workspaceId, caller.id, WorkspaceRole.admin).workspace();
-        Account existing = Account.find("lower(username) = ?1 or lower(email) = ?1", who).firstResult();
+        Account existing = accounts.findByNameOrEmail(who).orElse(null);
         if (existing != null && WorkspaceMember.findById(new WorkspaceMember.Key(workspaceId, existing.id)) != null) {
             throw ProblemException.conflict(who + " is already a member of this workspace");
         }
@@ -55,9 +65,9 @@ public class InvitationService {
         i.workspaceId = workspaceId;
         i.invitee = who;
         i.role = role;
-        i.tokenSha256 = sha256(token);
+        i.tokenSha256 = Hashes.sha256(token);
         i.invitedBy = caller.id;
-        i.createdAt = WorkspaceService.now();
+        i.createdAt = now();
         i.expiresAt = i.createdAt.plus(config.invitationTtl());
         i.persist();
         String url = config.publicUrl().replaceFirst("/$", "") + "/console/invitations/" + token;
@@ -79,9 +89,7 @@ public class InvitationService {
             throw ProblemException.notFound("No invitation " + invitationId + " in this workspace");
         }
         if (i.status == Invitation.Status.pending) {
-            i.status = Invitation.Status.revoked;
-            i.respondedAt = WorkspaceService.now();
-            i.respondedBy = caller.id;
+            settle(i, Invitation.Status.revoked, caller);
         }
     }
 
@@ -89,7 +97,7 @@ public class InvitationService {
     @Transactional
     public List<InvitationView> mine(Account caller) {
         return Invitation.<Invitation>list("status = ?1 and expiresAt > ?2 and (invitee = ?3 or invitee = ?4)",
-                Invitation.Status.pending, WorkspaceService.now(), lower(caller.username), lower(caller.email))
+                Invitation.Status.pending, now(), lower(caller.username), lower(caller.email))
                 .stream().map(i -> InvitationView.of(i, Workspace.<Workspace>findById(i.workspaceId).displayName))
                 .toList();
     }
@@ -97,9 +105,7 @@ public class InvitationService {
     @Transactional
     public WorkspaceView accept(Account caller, String token) {
         Invitation i = answerable(caller, token);
-        i.status = Invitation.Status.accepted;
-        i.respondedAt = WorkspaceService.now();
-        i.respondedBy = caller.id;
+        settle(i, Invitation.Status.accepted, caller);
         Workspace ws = Workspace.findById(i.workspaceId, LockModeType.PESSIMISTIC_WRITE);
         if (ws == null || !ws.isLive()) {
             throw new ProblemException(Problem.of(410, "Invitation no longer valid", "The workspace was deleted"));
@@ -112,46 +118,72 @@ public class InvitationService {
         m.workspaceId = ws.id;
         m.accountId = caller.id;
         m.role = i.role;
-        m.updatedAt = WorkspaceService.now();
+        m.updatedAt = now();
         m.persist();
-        ws.generation++;
-        ws.updatedAt = WorkspaceService.now();
-        reconcile.workspace(ws.id);
+        states.membersChanged(ws);
         return WorkspaceView.of(ws, m.role);
     }
 
     @Transactional
     public void decline(Account caller, String token) {
-        Invitation i = answerable(caller, token);
-        i.status = Invitation.Status.declined;
-        i.respondedAt = WorkspaceService.now();
-        i.respondedBy = caller.id;
+        settle(answerable(caller, token), Invitation.Status.declined, caller);
+    }
+
+    /** An invitation's answer (or revocation), who gave it and when; it is pending no more. */
+    private void settle(Invitation i, Invitation.Status answer, Account by) {
+        i.status = answer;
+        i.respondedAt = now();
+        i.respondedBy = by.id;
+    }
+
+    /** The invitation this link names, if it is for the caller; null otherwise, so nobody else learns anything. */
+    @Transactional
+    public Preview preview(Account caller, String token) {
+        if (token == null || token.length() > 100) {
+            return null;
+        }
+        Invitation i = Invitation.find("tokenSha256", Hashes.sha256(token.strip())).firstResult();
+        if (i == null || !isFor(i, caller)) {
+            return null;
+        }
+        Workspace ws = Workspace.findById(i.workspaceId);
+        Account inviter = accounts.find(i.invitedBy).orElse(null);
+        boolean open = i.status == Invitation.Status.pending && i.expiresAt.isAfter(now()) && ws != null
+                && ws.isLive();
+        return new Preview(ws == null ? "" : ws.displayName, i.role.name(), inviter == null ? "" : inviter.username,
+                i.expiresAt, i.status.name(), open);
+    }
+
+    private static boolean isFor(Invitation i, Account caller) {
+        return i.invitee.equals(lower(caller.username)) || i.invitee.equals(lower(caller.email));
     }
 
     private Invitation answerable(Account caller, String token) {
         if (token == null || token.isBlank()) {
             throw ProblemException.badRequest("token", "must be the token of the invitation link");
         }
-        Invitation i = Invitation.find("tokenSha256", sha256(token.strip())).withLock(LockModeType.PESSIMISTIC_WRITE)
+        Invitation i = Invitation.find("tokenSha256", Hashes.sha256(token.strip()))
+                .withLock(LockModeType.PESSIMISTIC_WRITE)
                 .firstResult();
         if (i == null) {
             throw ProblemException.notFound("No such invitation");
         }
-        if (!i.invitee.equals(lower(caller.username)) && !i.invitee.equals(lower(caller.email))) {
+        if (!isFor(i, caller)) {
             throw ProblemException.forbidden("This invitation is for another person");
         }
         if (i.status != Invitation.Status.pending) {
             throw new ProblemException(Problem.of(410, "Invitation no longer valid", "This invitation was already "
                     + i.status));
         }
-        if (!i.expiresAt.isAfter(WorkspaceService.now())) {
+        if (!i.expiresAt.isAfter(now())) {
             throw new ProblemException(Problem.of(410, "Invitation no longer valid", "This invitation expired at "
                     + i.expiresAt));
         }
         return i;
     }
 
-    private static String normalizeInvitee(String invitee) {
+    /** An e-mail address or username as invitations store it: trimmed, lowercase; 400 for blanks and controls. */
+    static String normalizeInvitee(String invitee) {
         if (invitee == null || invitee.isBlank()) {
             throw ProblemException.badRequest("invitee", "must be an e-mail address or a username");
         }
@@ -167,11 +199,7 @@ public class InvitationService {
         return s == null ? null : s.toLowerCase(Locale.ROOT);
     }
 
-    static byte[] sha256(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    private OffsetDateTime now() {
+        return OffsetDateTime.now(clock);
     }
 }

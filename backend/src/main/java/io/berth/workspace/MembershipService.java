@@ -1,6 +1,9 @@
 package io.berth.workspace;
 
+import java.time.Clock;
+import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,7 +11,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import io.berth.access.Account;
-import io.berth.cluster.ReconcileRequests;
+import io.berth.access.AccountQueries;
 import io.berth.common.ProblemException;
 
 /**
@@ -21,20 +24,26 @@ public class MembershipService {
 
     private final EntityManager em;
     private final WorkspaceAccess access;
-    private final ReconcileRequests reconcile;
+    private final WorkspaceStates states;
+    private final AccountQueries accounts;
+    private final Clock clock;
 
-    MembershipService(EntityManager em, WorkspaceAccess access, ReconcileRequests reconcile) {
+    MembershipService(EntityManager em, WorkspaceAccess access, WorkspaceStates states, AccountQueries accounts,
+            Clock clock) {
         this.em = em;
         this.access = access;
-        this.reconcile = reconcile;
+        this.states = states;
+        this.accounts = accounts;
+        this.clock = clock;
     }
 
     @Transactional
     public List<MemberView> list(Account caller, UUID workspaceId) {
         access.require(workspaceId, caller.id, WorkspaceRole.viewer);
-        return em.createQuery("select m, a from WorkspaceMember m, Account a where a.id = m.accountId "
-                + "and m.workspaceId = ?1 order by m.createdAt", Object[].class).setParameter(1, workspaceId)
-                .getResultList().stream().map(row -> view((WorkspaceMember) row[0], (Account) row[1])).toList();
+        List<WorkspaceMember> members = WorkspaceMember.list("workspaceId = ?1 order by createdAt", workspaceId);
+        Map<UUID, Account> people = accounts.find(members.stream().map(m -> m.accountId).toList());
+        return members.stream().filter(m -> people.containsKey(m.accountId))
+                .map(m -> view(m, people.get(m.accountId))).toList();
     }
 
     @Transactional
@@ -52,10 +61,10 @@ public class MembershipService {
         }
         if (target.role != role) {
             target.role = role;
-            target.updatedAt = WorkspaceService.now();
-            changed(ws);
+            target.updatedAt = OffsetDateTime.now(clock);
+            states.membersChanged(ws);
         }
-        return view(target, Account.findById(accountId));
+        return view(target, accounts.find(accountId).orElseThrow());
     }
 
     /** Admins remove others; anyone may leave. The owner cannot leave without transferring first. */
@@ -68,7 +77,7 @@ public class MembershipService {
             throw ProblemException.conflict("The owner cannot be removed; transfer ownership first");
         }
         target.delete();
-        changed(ws);
+        states.membersChanged(ws);
     }
 
     /** The owner hands the workspace to another member and becomes an admin. */
@@ -84,19 +93,12 @@ public class MembershipService {
         WorkspaceMember next = member(workspaceId, newOwnerId);
         WorkspaceMember current = member(workspaceId, caller.id);
         current.role = WorkspaceRole.admin;
-        current.updatedAt = WorkspaceService.now();
+        current.updatedAt = OffsetDateTime.now(clock);
         em.flush(); // the one-owner index is checked per statement: demote before promoting
         next.role = WorkspaceRole.owner;
-        next.updatedAt = WorkspaceService.now();
-        changed(ws);
+        next.updatedAt = OffsetDateTime.now(clock);
+        states.membersChanged(ws);
         return list(caller, workspaceId);
-    }
-
-    /** Membership is part of the workspace's desired cluster state: a new generation for the reconciler. */
-    private void changed(Workspace ws) {
-        ws.generation++;
-        ws.updatedAt = WorkspaceService.now();
-        reconcile.workspace(ws.id);
     }
 
     private static WorkspaceMember member(UUID workspaceId, UUID accountId) {

@@ -11,6 +11,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.quarkus.hibernate.orm.panache.PanacheQuery;
 
 /** A workspace: one namespace on the cluster, with members, a plan and a provisioning status. */
 @Entity
@@ -45,8 +46,15 @@ public class Workspace extends PanacheEntityBase {
     public OffsetDateTime updatedAt;
     @Column(name = "deleted_at")
     public OffsetDateTime deletedAt;
-    /** Desired: the owner's account is in debt, so workloads run at zero and the quota is zero. */
-    public boolean suspended;
+    /**
+     * Desired, one column per reason: the owner's account is in debt (the debt lifecycle's), or an admin suspended the
+     * owner (the admin's). Either keeps workloads at zero and the quota at zero; each is lifted only by its own
+     * reason's end. The table's {@code suspended} column is derived from the two (see V10).
+     */
+    @Column(name = "suspended_for_debt")
+    public boolean suspendedForDebt;
+    @Column(name = "suspended_by_admin")
+    public boolean suspendedByAdmin;
     /** What the reconciler last made the cluster hold. */
     @Column(name = "workloads_suspended")
     public boolean workloadsSuspended;
@@ -54,7 +62,17 @@ public class Workspace extends PanacheEntityBase {
     @Column(name = "purge_requested")
     public boolean purgeRequested;
 
+    public boolean isSuspended() {
+        return suspendedForDebt || suspendedByAdmin;
+    }
+
     public boolean isLive() {
         return status != Status.deleting && status != Status.deleted;
+    }
+
+    /** The workspaces an account owns that are not being deleted. */
+    public static PanacheQuery<Workspace> ownedLiveBy(UUID ownerId) {
+        return find("id in (select m.workspaceId from WorkspaceMember m where m.accountId = ?1 and m.role = ?2) "
+                + "and status not in (?3, ?4)", ownerId, WorkspaceRole.owner, Status.deleting, Status.deleted);
     }
 }

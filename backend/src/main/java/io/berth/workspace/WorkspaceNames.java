@@ -1,11 +1,14 @@
 package io.berth.workspace;
 
+import java.util.random.RandomGenerator;
+
 import io.berth.common.ProblemException;
 
-/** Rules for the names people give to workspaces. */
+/** Rules for the names of workspaces: the display names people give them, and the namespaces Berth gives them. */
 final class WorkspaceNames {
 
     static final int MAX_DISPLAY_NAME = 63;
+    private static final char[] NAMESPACE_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
     private WorkspaceNames() {
     }
@@ -25,7 +28,17 @@ final class WorkspaceNames {
         return name;
     }
 
+    /** A name Berth made (the personal workspace's, from the username) cut to the longest a display name may be. */
     static String truncate(String name) {
         return name.length() <= MAX_DISPLAY_NAME ? name : name.substring(0, MAX_DISPLAY_NAME);
+    }
+
+    /** A DNS-1123 label the user never chooses: {@code ws-} and 10 random characters (36^10 names). */
+    static String newNamespace(RandomGenerator random) {
+        StringBuilder sb = new StringBuilder("ws-");
+        for (int i = 0; i < 10; i++) {
+            sb.append(NAMESPACE_ALPHABET[random.nextInt(NAMESPACE_ALPHABET.length)]);
+        }
+        return sb.toString();
     }
 }

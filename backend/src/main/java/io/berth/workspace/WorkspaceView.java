@@ -10,6 +10,6 @@ public record WorkspaceView(UUID id, String displayName, String namespace, Strin
 
     static WorkspaceView of(Workspace ws, WorkspaceRole role) {
         return new WorkspaceView(ws.id, ws.displayName, ws.namespace, ws.planId, ws.personal, ws.status,
-                ws.statusReason, ws.suspended, role, ws.createdAt);
+                ws.statusReason, ws.isSuspended(), role, ws.createdAt);
     }
 }

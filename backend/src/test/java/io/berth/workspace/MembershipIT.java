@@ -19,6 +19,7 @@ import jakarta.persistence.EntityManager;
 import org.junit.jupiter.api.Test;
 
 import io.berth.Tenant;
+import io.berth.common.Hashes;
 import io.berth.testing.Kubectl;
 import io.berth.testing.RealStackResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -113,7 +114,7 @@ class MembershipIT {
         String expired = invite(team, frank, "viewer");
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
                 "UPDATE invitation SET expires_at = now() - interval '1 second' WHERE token_sha256 = ?1")
-                .setParameter(1, InvitationService.sha256(expired)).executeUpdate());
+                .setParameter(1, Hashes.sha256(expired)).executeUpdate());
         frank.api().body(Map.of("token", expired)).post("/api/v1/invitations/accept").then().statusCode(410)
                 .body("title", equalTo("Invitation no longer valid"));
 

@@ -1,4 +1,4 @@
-package io.berth.cluster;
+package io.berth.workspace;
 
 import java.util.List;
 import java.util.Map;
@@ -16,14 +16,14 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * workloads, Services and volumes. Every step is idempotent.
  */
 @ApplicationScoped
-public class Suspension {
+public class Workloads {
 
     public static final String REPLICAS = "berth.io/replicas-before-suspension";
     public static final String SUSPENDED_BY_BERTH = "berth.io/suspended-by-berth";
 
     private final KubernetesClient client;
 
-    Suspension(KubernetesClient client) {
+    Workloads(KubernetesClient client) {
         this.client = client;
     }
 
@@ -64,7 +64,7 @@ public class Suspension {
                     x.getSpec().setSuspend(true);
                     return x;
                 }));
-        List<Pod> bare = client.pods().inNamespace(ns).list().getItems().stream().filter(Suspension::unowned).toList();
+        List<Pod> bare = client.pods().inNamespace(ns).list().getItems().stream().filter(Workloads::unowned).toList();
         for (Pod p : bare) {
             client.resource(p).delete();
         }

@@ -1,4 +1,4 @@
-package io.berth.cluster;
+package io.berth.workspace;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import io.berth.plan.Plan;
-import io.berth.workspace.Workspace;
-import io.berth.workspace.WorkspaceRole;
+import io.berth.access.Identities;
+import io.berth.cluster.ServerSideApply;
+import io.berth.plan.PlanView;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LimitRange;
@@ -29,7 +29,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
  */
 public final class WorkspaceManifests {
 
-    public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    public static final String MANAGED_BY = ServerSideApply.MANAGED_BY;
     public static final String WORKSPACE = "berth.io/workspace";
     public static final String WORKSPACE_ID = "berth.io/workspace-id";
     public static final String MANAGED = "berth.io/managed";
@@ -48,29 +48,29 @@ public final class WorkspaceManifests {
     public record Member(UUID accountId, WorkspaceRole role, int epoch) {
     }
 
-    public static Namespace namespace(Workspace ws, Plan plan, String podSecurityVersion) {
+    public static Namespace namespace(Workspace ws, PlanView plan, String podSecurityVersion) {
         Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(MANAGED_BY, "berth");
+        labels.put(MANAGED_BY, ServerSideApply.FIELD_MANAGER);
         labels.put(WORKSPACE, "true");
         labels.put(WORKSPACE_ID, ws.id.toString());
         for (String mode : List.of("enforce", "audit", "warn")) {
             labels.put("pod-security.kubernetes.io/" + mode, "restricted");
             labels.put("pod-security.kubernetes.io/" + mode + "-version", podSecurityVersion);
         }
-        labels.put("berth.io/nodeports", plan.maxNodeports > 0 ? "allowed" : "denied");
-        labels.put("berth.io/loadbalancers", plan.maxLoadbalancers > 0 ? "allowed" : "denied");
+        labels.put("berth.io/nodeports", plan.maxNodeports() > 0 ? "allowed" : "denied");
+        labels.put("berth.io/loadbalancers", plan.maxLoadbalancers() > 0 ? "allowed" : "denied");
         return new NamespaceBuilder().withNewMetadata().withName(ws.namespace).withLabels(labels)
                 .addToAnnotations("berth.io/display-name", ws.displayName)
-                .addToAnnotations("berth.io/plan", plan.id)
-                .addToAnnotations("berth.io/storage-classes", String.join(",", plan.storageClasses))
-                .addToAnnotations("berth.io/suspended", Boolean.toString(ws.suspended))
+                .addToAnnotations("berth.io/plan", plan.id())
+                .addToAnnotations("berth.io/storage-classes", String.join(",", plan.storageClasses()))
+                .addToAnnotations("berth.io/suspended", Boolean.toString(ws.isSuspended()))
                 .endMetadata().build();
     }
 
     /** The plan's quota; all zero while the workspace is suspended, so nothing new can start or claim storage. */
-    public static ResourceQuota quota(Workspace ws, Plan plan) {
+    public static ResourceQuota quota(Workspace ws, PlanView plan) {
         Map<String, Quantity> hard = new LinkedHashMap<>();
-        if (ws.suspended) {
+        if (ws.isSuspended()) {
             for (String r : List.of("requests.cpu", "limits.cpu", "requests.memory", "limits.memory",
                     "requests.ephemeral-storage", "limits.ephemeral-storage", "requests.storage", "pods",
                     "persistentvolumeclaims", "services.nodeports", "services.loadbalancers")) {
@@ -80,34 +80,34 @@ public final class WorkspaceManifests {
             return new ResourceQuotaBuilder().withMetadata(managedMeta(ws, QUOTA)).withNewSpec().withHard(hard)
                     .endSpec().build();
         }
-        hard.put("requests.cpu", millis(plan.cpuRequestMillis));
-        hard.put("limits.cpu", millis(plan.cpuLimitMillis));
-        hard.put("requests.memory", bytes(plan.memoryRequestBytes));
-        hard.put("limits.memory", bytes(plan.memoryLimitBytes));
-        hard.put("requests.ephemeral-storage", bytes(plan.ephemeralStorageBytes));
-        hard.put("limits.ephemeral-storage", bytes(plan.ephemeralStorageBytes));
-        hard.put("requests.storage", bytes(plan.storageBytes));
-        hard.put("pods", count(plan.maxPods));
-        hard.put("services", count(plan.maxServices));
-        hard.put("secrets", count(plan.maxSecrets));
-        hard.put("configmaps", count(plan.maxConfigmaps));
-        hard.put("persistentvolumeclaims", count(plan.maxPvcs));
-        hard.put("replicationcontrollers", count(plan.maxReplicationControllers));
+        hard.put("requests.cpu", millis(plan.cpuRequestMillis()));
+        hard.put("limits.cpu", millis(plan.cpuLimitMillis()));
+        hard.put("requests.memory", bytes(plan.memoryRequestBytes()));
+        hard.put("limits.memory", bytes(plan.memoryLimitBytes()));
+        hard.put("requests.ephemeral-storage", bytes(plan.ephemeralStorageBytes()));
+        hard.put("limits.ephemeral-storage", bytes(plan.ephemeralStorageBytes()));
+        hard.put("requests.storage", bytes(plan.storageBytes()));
+        hard.put("pods", count(plan.maxPods()));
+        hard.put("services", count(plan.maxServices()));
+        hard.put("secrets", count(plan.maxSecrets()));
+        hard.put("configmaps", count(plan.maxConfigmaps()));
+        hard.put("persistentvolumeclaims", count(plan.maxPvcs()));
+        hard.put("replicationcontrollers", count(plan.maxReplicationControllers()));
         hard.put("resourcequotas", count(1));
-        hard.put("services.nodeports", count(plan.maxNodeports));
-        hard.put("services.loadbalancers", count(plan.maxLoadbalancers));
+        hard.put("services.nodeports", count(plan.maxNodeports()));
+        hard.put("services.loadbalancers", count(plan.maxLoadbalancers()));
         return new ResourceQuotaBuilder().withMetadata(managedMeta(ws, QUOTA)).withNewSpec().withHard(hard).endSpec()
                 .build();
     }
 
     /** Defaults so every container counts against the quota; no minimum, so small pods are never refused. */
-    public static LimitRange limits(Workspace ws, Plan plan) {
+    public static LimitRange limits(Workspace ws, PlanView plan) {
         return new LimitRangeBuilder().withMetadata(managedMeta(ws, LIMITS)).withNewSpec().addNewLimit()
                 .withType("Container")
-                .withDefaultRequest(Map.of("cpu", millis(plan.defaultCpuRequestMillis), "memory",
-                        bytes(plan.defaultMemoryRequestBytes), "ephemeral-storage", new Quantity("100Mi")))
-                .withDefault(Map.of("cpu", millis(plan.defaultCpuLimitMillis), "memory",
-                        bytes(plan.defaultMemoryLimitBytes), "ephemeral-storage", new Quantity("1Gi")))
+                .withDefaultRequest(Map.of("cpu", millis(plan.defaultCpuRequestMillis()), "memory",
+                        bytes(plan.defaultMemoryRequestBytes()), "ephemeral-storage", new Quantity("100Mi")))
+                .withDefault(Map.of("cpu", millis(plan.defaultCpuLimitMillis()), "memory",
+                        bytes(plan.defaultMemoryLimitBytes()), "ephemeral-storage", new Quantity("1Gi")))
                 .endLimit().endSpec().build();
     }
 
@@ -151,7 +151,7 @@ public final class WorkspaceManifests {
     }
 
     /** Every namespaced object of a workspace but the membership bindings, in apply order. */
-    public static List<HasMetadata> contents(Workspace ws, Plan plan) {
+    public static List<HasMetadata> contents(Workspace ws, PlanView plan) {
         List<HasMetadata> objects = new ArrayList<>();
         objects.add(quota(ws, plan));
         objects.add(limits(ws, plan));
@@ -161,7 +161,7 @@ public final class WorkspaceManifests {
 
     private static io.fabric8.kubernetes.api.model.ObjectMeta managedMeta(Workspace ws, String name) {
         Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(MANAGED_BY, "berth");
+        labels.put(MANAGED_BY, ServerSideApply.FIELD_MANAGER);
         labels.put(MANAGED, "true");
         labels.put(WORKSPACE_ID, ws.id.toString());
         return new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).withNamespace(ws.namespace)

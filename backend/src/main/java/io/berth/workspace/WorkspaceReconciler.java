@@ -1,9 +1,9 @@
-package io.berth.cluster;
+package io.berth.workspace;
 
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -14,13 +14,17 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
 
-import io.berth.plan.Plan;
-import io.berth.workspace.Workspace;
-import io.berth.workspace.WorkspaceMember;
-import io.berth.workspace.WorkspaceRole;
+import io.berth.access.CredentialService;
+import io.berth.cluster.ClusterConfig;
+import io.berth.cluster.ReconcileKey;
+import io.berth.cluster.Reconciler;
+import io.berth.cluster.ServerSideApply;
+import io.berth.plan.PlanService;
+import io.berth.plan.PlanView;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
@@ -35,48 +39,56 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 public class WorkspaceReconciler implements Reconciler {
 
     private static final Logger LOG = Logger.getLogger(WorkspaceReconciler.class);
-    static final String FIELD_MANAGER = "berth";
     private static final Duration QUOTA_WAIT = Duration.ofSeconds(10);
 
     private final KubernetesClient client;
+    private final ServerSideApply applier;
     private final ClusterConfig config;
-
     private final EntityManager em;
+    private final WorkspaceStates states;
+    private final Workloads workloads;
+    private final PlanService plans;
+    private final CredentialService credentials;
     private final ExecutorService appliers = Executors.newFixedThreadPool(8, task -> {
         Thread t = new Thread(task, "berth-apply");
         t.setDaemon(true);
         return t;
     });
 
-    private final Suspension suspension;
-
-    WorkspaceReconciler(KubernetesClient client, ClusterConfig config, EntityManager em, Suspension suspension) {
+    WorkspaceReconciler(KubernetesClient client, ServerSideApply applier, ClusterConfig config, EntityManager em,
+            WorkspaceStates states, Workloads workloads, PlanService plans, CredentialService credentials) {
         this.client = client;
+        this.applier = applier;
         this.config = config;
         this.em = em;
-        this.suspension = suspension;
+        this.states = states;
+        this.workloads = workloads;
+        this.plans = plans;
+        this.credentials = credentials;
     }
 
     @Override
-    public String prefix() {
-        return "w";
+    public ReconcileKey.Kind kind() {
+        return ReconcileKey.Kind.workspace;
     }
 
     @Override
+    @Transactional
     public List<UUID> pending() {
-        return QuarkusTransaction.requiringNew().call(() -> em.createQuery("select w.id from Workspace w where "
+        return em.createQuery("select w.id from Workspace w where "
                 + "w.status <> ?1 and (w.status <> ?2 or w.observedGeneration < w.generation)", UUID.class)
-                .setParameter(1, Workspace.Status.deleted).setParameter(2, Workspace.Status.ready).getResultList());
+                .setParameter(1, Workspace.Status.deleted).setParameter(2, Workspace.Status.ready).getResultList();
     }
 
     @Override
+    @Transactional
     public List<UUID> all() {
-        return QuarkusTransaction.requiringNew().call(() -> em.createQuery(
+        return em.createQuery(
                 "select w.id from Workspace w where w.status <> ?1", UUID.class)
-                .setParameter(1, Workspace.Status.deleted).getResultList());
+                .setParameter(1, Workspace.Status.deleted).getResultList();
     }
 
-    record Snapshot(Workspace workspace, Plan plan, List<WorkspaceManifests.Member> members) {
+    record Snapshot(Workspace workspace, PlanView plan, List<WorkspaceManifests.Member> members) {
     }
 
     @Override
@@ -96,15 +108,12 @@ public class WorkspaceReconciler implements Reconciler {
             awaitQuotaStatus(s.workspace().namespace);
             applySuspension(s.workspace());
         } catch (RuntimeException e) {
-            String reason = "could not apply the workspace to the cluster (" + e.getClass().getSimpleName() + ": "
-                    + e.getMessage() + "); retrying";
-            QuarkusTransaction.requiringNew().run(() -> markError(workspaceId, reason));
+            states.failed(workspaceId, "could not apply the workspace to the cluster (" + e.getClass().getSimpleName()
+                    + ": " + e.getMessage() + "); retrying");
             throw e;
         }
-        long generation = s.workspace().generation;
         long quotaReady = System.nanoTime();
-        boolean suspended = s.workspace().suspended;
-        QuarkusTransaction.requiringNew().run(() -> markReady(workspaceId, generation, suspended));
+        states.applied(workspaceId, s.workspace().generation, s.workspace().isSuspended());
         if (LOG.isDebugEnabled()) {
             LOG.debugf("workspace %s ready: apply %d ms, quota status %d ms, mark ready %d ms", s.workspace().namespace,
                     (applied - t0) / 1_000_000, (quotaReady - applied) / 1_000_000,
@@ -118,42 +127,15 @@ public class WorkspaceReconciler implements Reconciler {
         if (ws == null) {
             return null;
         }
-        Plan plan = Plan.findById(ws.planId);
-        return new Snapshot(ws, plan, members(id));
+        return new Snapshot(ws, plans.get(ws.planId), members(ws));
     }
 
-    @SuppressWarnings("unchecked")
-    private List<WorkspaceManifests.Member> members(UUID workspaceId) {
-        List<Object[]> rows = em.createNativeQuery("""
-                SELECT m.account_id, m.role, coalesce(c.epoch, 1)
-                FROM workspace_member m LEFT JOIN account_credential c ON c.account_id = m.account_id
-                WHERE m.workspace_id = ?1
-                """).setParameter(1, workspaceId).getResultList();
-        return rows.stream().map(r -> new WorkspaceManifests.Member((UUID) r[0], WorkspaceRole.valueOf((String) r[1]),
-                ((Number) r[2]).intValue())).toList();
-    }
-
-    /**
-     * Points every membership binding of an account at its current credential epoch, at once, so tokens of earlier
-     * epochs lose all access (used by rotation and revocation).
-     */
-    public void rebind(UUID accountId) {
-        record Binding(Workspace workspace, WorkspaceManifests.Member member) {
-        }
-        List<Binding> bindings = QuarkusTransaction.requiringNew().call(() -> {
-            List<Binding> out = new java.util.ArrayList<>();
-            for (WorkspaceMember m : WorkspaceMember.<WorkspaceMember>list("accountId", accountId)) {
-                Workspace ws = Workspace.findById(m.workspaceId);
-                if (ws.isLive()) {
-                    members(ws.id).stream().filter(x -> x.accountId().equals(accountId))
-                            .forEach(x -> out.add(new Binding(ws, x)));
-                }
-            }
-            return out;
-        });
-        for (Binding b : bindings) {
-            apply(WorkspaceManifests.memberBinding(b.workspace(), b.member(), config.identityNamespace()));
-        }
+    /** Every member with the credential epoch whose ServiceAccount holds their access. */
+    List<WorkspaceManifests.Member> members(Workspace ws) {
+        List<WorkspaceMember> members = WorkspaceMember.list("workspaceId", ws.id);
+        Map<UUID, Integer> epochs = credentials.epochs(members.stream().map(m -> m.accountId).toList());
+        return members.stream().map(m -> new WorkspaceManifests.Member(m.accountId, m.role, epochs.get(m.accountId)))
+                .toList();
     }
 
     /**
@@ -162,13 +144,13 @@ public class WorkspaceReconciler implements Reconciler {
      */
     private void apply(Snapshot s) {
         Workspace ws = s.workspace();
-        apply(WorkspaceManifests.namespace(ws, s.plan(), config.podSecurityVersion()));
-        List<HasMetadata> objects = new java.util.ArrayList<>(WorkspaceManifests.contents(ws, s.plan()));
+        applier.apply(WorkspaceManifests.namespace(ws, s.plan(), config.podSecurityVersion()));
+        List<HasMetadata> objects = new ArrayList<>(WorkspaceManifests.contents(ws, s.plan()));
         for (WorkspaceManifests.Member member : s.members()) {
             objects.add(WorkspaceManifests.memberBinding(ws, member, config.identityNamespace()));
         }
         List<CompletableFuture<Void>> applies = objects.stream()
-                .map(o -> CompletableFuture.runAsync(() -> apply(o), appliers)).toList();
+                .map(o -> CompletableFuture.runAsync(() -> applier.apply(o), appliers)).toList();
         Set<String> wanted = s.members().stream()
                 .map(WorkspaceManifests::memberBindingName).collect(Collectors.toSet());
         // At generation 1 the owner was the only member ever (every membership change bumps the generation), so
@@ -185,10 +167,6 @@ public class WorkspaceReconciler implements Reconciler {
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
-    }
-
-    private void apply(HasMetadata object) {
-        client.resource(object).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
     }
 
     private List<RoleBinding> memberBindings(String namespace) {
@@ -232,41 +210,20 @@ public class WorkspaceReconciler implements Reconciler {
                 return Outcome.checkAgainAfter(Duration.ofSeconds(2));
             }
         }
-        QuarkusTransaction.requiringNew().run(() -> markDeleted(ws.id));
+        states.deleted(ws.id);
         LOG.infof("workspace %s (%s) deleted", ws.id, ws.namespace);
         return Outcome.DONE;
     }
 
     /** Suspended workspaces keep their workloads at zero (and lose them once purged); resumed ones get them back. */
     private void applySuspension(Workspace ws) {
-        if (ws.suspended) {
-            suspension.suspend(ws.namespace);
+        if (ws.isSuspended()) {
+            workloads.suspend(ws.namespace);
             if (ws.purgeRequested) {
-                suspension.purge(ws.namespace);
+                workloads.purge(ws.namespace);
             }
         } else if (ws.workloadsSuspended) {
-            suspension.resume(ws.namespace);
+            workloads.resume(ws.namespace);
         }
-    }
-
-    private static void markReady(UUID id, long generation, boolean workloadsSuspended) {
-        Workspace.update("status = ?1, statusReason = null, observedGeneration = ?2, updatedAt = ?3, "
-                + "workloadsSuspended = ?4 where id = ?5 and status not in (?6, ?7)", Workspace.Status.ready,
-                generation, now(), workloadsSuspended, id, Workspace.Status.deleting, Workspace.Status.deleted);
-    }
-
-    private static void markError(UUID id, String reason) {
-        Workspace.update("status = ?1, statusReason = ?2, updatedAt = ?3 where id = ?4 and status not in (?5, ?6)",
-                Workspace.Status.error, reason.length() > 500 ? reason.substring(0, 500) : reason, now(), id,
-                Workspace.Status.deleting, Workspace.Status.deleted);
-    }
-
-    private static void markDeleted(UUID id) {
-        Workspace.update("status = ?1, deletedAt = ?2, updatedAt = ?2 where id = ?3", Workspace.Status.deleted,
-                now(), id);
-    }
-
-    private static OffsetDateTime now() {
-        return OffsetDateTime.now(ZoneOffset.UTC);
     }
 }

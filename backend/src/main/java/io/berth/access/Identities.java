@@ -1,4 +1,4 @@
-package io.berth.cluster;
+package io.berth.access;
 
 import java.util.UUID;
 
