@@ -262,7 +262,7 @@ public final class Rating {
         OffsetDateTime start = hourStart(hour);
         String hourLabel = start.toInstant().toString().substring(0, 13);
         try (Statement st = c.createStatement()) {
-            st.execute("SELECT pg_advisory_xact_lock(" + (SHARD_LOCK + shard) + ")");
+            st.execute("SELECT pg_advisory_xact_lock(" + shardLock(shard) + ")");
         }
         tuneSession(c);
         // A private copy with fresh statistics: the shared table's say nothing of this run, and a plan made blind
@@ -309,6 +309,11 @@ public final class Rating {
             st.execute("DROP TABLE rate_usage, rate_new, rate_tx, rate_allowance");
         }
         return new Result(start, lines, charges, charged, allowances);
+    }
+
+    /** The advisory lock key of a shard. */
+    static long shardLock(int shard) {
+        return SHARD_LOCK + shard;
     }
 
     private static OffsetDateTime hourStart(OffsetDateTime hour) {

@@ -72,6 +72,25 @@ public final class BillingFixtures {
         exec("INSERT INTO workspace_member (workspace_id, account_id, role) VALUES (?, ?, ?)", ws.id(), account, role);
     }
 
+    /** Hands the workspace from one member to another, in one transaction, as MembershipService.transfer does. */
+    public void transfer(Ws ws, UUID from, UUID to) throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            // One owner at a time (the one-owner index is checked per statement): demote before promoting.
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE workspace_member SET role = ?, updated_at = now() WHERE workspace_id = ? AND account_id = ?")) {
+                ps.setString(1, "admin");
+                ps.setObject(2, ws.id());
+                ps.setObject(3, from);
+                ps.executeUpdate();
+                ps.setString(1, "owner");
+                ps.setObject(3, to);
+                ps.executeUpdate();
+            }
+            c.commit();
+        }
+    }
+
     /** One pod sample of a 60 s window starting at {@code start}. */
     public void pod(Ws ws, UUID pod, OffsetDateTime start, long cpuUsageUsec, long cpuRequestMillis,
             long memoryAvgBytes, long memoryRequestBytes, long extTx, long extRx, long intTx, long intRx)
