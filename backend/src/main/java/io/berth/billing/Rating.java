@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import io.berth.common.Sql;
@@ -27,6 +28,14 @@ import io.berth.common.Sql;
  * the owner account's shard; {@link #rateShard} rates the workspaces of one shard in one database transaction (the
  * shards hold disjoint accounts, so several can run at once on separate connections without waiting for each other's
  * balance rows); {@link #unstage} removes the staged rows. {@link #rate} does all three in the caller's transaction.
+ *
+ * <p>
+ * What a run staged may be stale by the time it holds the shard's lock: another run may have rated the hour since,
+ * with later samples, and the workspace may have changed owner. So a shard reads each workspace's owner again under
+ * its lock (an owner change takes every shard's lock, V9, so the owner it reads stays until it commits), charges that
+ * owner, hands a workspace whose new owner lies in another shard over to that shard, and charges a line only when its
+ * staged quantity exceeds what is already billed: quantities only grow, so a smaller one is stale, and rating never
+ * writes a negative revision.
  *
  * <ul>
  * <li>cpu: Σ max(request × window, usage) per sample, in core-µs, priced per core-hour;</li>
@@ -46,7 +55,10 @@ public final class Rating {
      * shard for the same account: two runs of one hour wait for each other shard by shard.
      */
     public static final int SHARDS = 8;
-    /** Advisory lock of shard k is SHARD_LOCK + k. */
+    /**
+     * Advisory lock of shard k is SHARD_LOCK + k (108187851450384 + k: V9's berth_workspace_owner_change takes them
+     * all before an owner changes).
+     */
     private static final long SHARD_LOCK = 0x6265727468_10L;
 
     private Rating() {
@@ -147,7 +159,7 @@ public final class Rating {
                    (div(2 * pr.quantity * pr.price + pr.divisor, 2 * pr.divisor) - pr.billed_amount)::bigint AS amount,
                    pr.account_id
             FROM priced pr
-            WHERE pr.quantity <> pr.billed_quantity""";
+            WHERE pr.quantity > pr.billed_quantity""";
 
     /** One charge per workspace and run, to the owner, for the lines whose amounts do not sum to zero. */
     private static final String TRANSACTIONS = """
@@ -158,14 +170,16 @@ public final class Rating {
             HAVING sum(n.amount) <> 0""";
 
     /**
-     * Runs are serialised shard by shard by advisory locks, so the candidates are what no other run has charged; should
-     * two runs ever overlap anyway, the unique key fails this insert and the shard's transaction rolls back, charging nothing twice.
+     * Runs are serialised shard by shard by advisory locks, and a workspace is rated only in the shard of its current
+     * owner, so the candidates are what no other run has charged; should two runs ever overlap anyway, the unique key
+     * fails this insert and the shard's transaction rolls back, charging nothing twice. rated_at is taken after the
+     * owners were read, which orders each line exactly against workspace_owner_history.
      */
     private static final String INSERT_LINES = """
             INSERT INTO rating_line (workspace_id, hour_start, line, revision, account_id, plan_id, quantity, unit,
-                                     unit_price_micro, amount_micro, transaction_id)
+                                     unit_price_micro, amount_micro, transaction_id, rated_at)
             SELECT n.workspace_id, ?::timestamptz, n.line, n.revision, n.account_id, n.plan_id, n.quantity, n.unit,
-                   n.price, n.amount, t.id
+                   n.price, n.amount, t.id, ?::timestamptz
             FROM rate_new n
             LEFT JOIN rate_tx t ON t.workspace_id = n.workspace_id AND t.account_id = n.account_id""";
 
@@ -215,10 +229,26 @@ public final class Rating {
     /** Rates the hour in the caller's transaction, shard after shard. */
     public static Result rate(Connection c, OffsetDateTime hour, UUID runId) throws SQLException {
         Result total = Result.none(hour);
-        for (int shard : stage(c, hour, runId)) {
-            total = total.plus(rateShard(c, hour, runId, shard, new HashSet<>()));
+        List<Integer> shards = stage(c, hour, runId);
+        // Every lock first, in the order an owner change takes them: no owner changes from here to the commit, and this
+        // transaction never waits for a lower shard while holding a higher one.
+        for (int k = 0; k < SHARDS; k++) {
+            lock(c, k);
         }
-        unstage(c, runId);
+        List<UUID> passes = new ArrayList<>(List.of(runId));
+        while (!shards.isEmpty()) {
+            UUID pass = passes.get(passes.size() - 1);
+            UUID next = UUID.randomUUID();
+            passes.add(next);
+            Set<Integer> moved = new TreeSet<>();
+            for (int shard : shards) {
+                total = total.plus(rateShard(c, hour, pass, shard, new HashSet<>(), next, moved));
+            }
+            shards = new ArrayList<>(moved);
+        }
+        for (UUID pass : passes) {
+            unstage(c, pass);
+        }
         return total;
     }
 
@@ -255,28 +285,52 @@ public final class Rating {
 
     /**
      * Rates the staged workspaces of one shard in the caller's transaction, and adds the accounts it charged or
-     * credited to {@code accounts}.
+     * credited to {@code accounts}. A staged workspace whose owner now lies in another shard is not rated here: its
+     * rows move to run {@code movedRunId} under that shard, which is added to {@code movedTo}, for the caller to rate
+     * next.
      */
-    public static Result rateShard(Connection c, OffsetDateTime hour, UUID runId, int shard, Set<UUID> accounts)
-            throws SQLException {
+    public static Result rateShard(Connection c, OffsetDateTime hour, UUID runId, int shard, Set<UUID> accounts,
+            UUID movedRunId, Set<Integer> movedTo) throws SQLException {
         OffsetDateTime start = hourStart(hour);
         String hourLabel = start.toInstant().toString().substring(0, 13);
-        try (Statement st = c.createStatement()) {
-            st.execute("SELECT pg_advisory_xact_lock(" + shardLock(shard) + ")");
-        }
+        lock(c, shard);
         tuneSession(c);
         // A private copy with fresh statistics: the shared table's say nothing of this run, and a plan made blind
-        // joins the shard's workspaces to their rating lines in a nested loop, quadratic in the shard's size.
+        // joins the shard's workspaces to their rating lines in a nested loop, quadratic in the shard's size. The
+        // owner is the one of now, read under the shard's lock, not the one the staging saw.
         Sql.update(c, """
                 CREATE TEMP TABLE rate_usage ON COMMIT DROP AS
-                SELECT workspace_id, plan_id, account_id, line, quantity FROM rating_usage
-                WHERE run_id = ? AND shard = ?""", runId, shard);
+                SELECT u.workspace_id, u.plan_id, m.account_id, u.line, u.quantity,
+                       get_byte(uuid_send(m.account_id), 15) % ?::int AS owner_shard
+                FROM rating_usage u JOIN workspace_member m ON m.workspace_id = u.workspace_id AND m.role = 'owner'
+                WHERE u.run_id = ? AND u.shard = ?""", SHARDS, runId, shard);
+        OffsetDateTime ratedAt;
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT clock_timestamp()")) {
+            rs.next();
+            ratedAt = rs.getObject(1, OffsetDateTime.class);
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE rating_usage u SET run_id = ?, shard = m.owner_shard
+                FROM (SELECT DISTINCT workspace_id, owner_shard FROM rate_usage WHERE owner_shard <> ?) m
+                WHERE u.run_id = ? AND u.shard = ? AND u.workspace_id = m.workspace_id
+                RETURNING u.shard""")) {
+            ps.setObject(1, movedRunId);
+            ps.setInt(2, shard);
+            ps.setObject(3, runId);
+            ps.setInt(4, shard);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    movedTo.add(rs.getInt(1));
+                }
+            }
+        }
+        Sql.update(c, "DELETE FROM rate_usage WHERE owner_shard <> ?", shard);
         Sql.update(c, "ANALYZE rate_usage");
         Sql.update(c, CANDIDATES, start);
         int charges = Sql.update(c, TRANSACTIONS);
         Sql.update(c, LEDGER_TRANSACTIONS, hourLabel, runId.toString(), hourLabel);
         Sql.update(c, LEDGER_ENTRIES);
-        int lines = Sql.update(c, INSERT_LINES, start);
+        int lines = Sql.update(c, INSERT_LINES, start, ratedAt);
         Sql.update(c, BALANCES);
         int allowances = Sql.update(c, ALLOWANCES, start);
         if (allowances > 0) {
@@ -311,9 +365,15 @@ public final class Rating {
         return new Result(start, lines, charges, charged, allowances);
     }
 
-    /** The advisory lock key of a shard. */
+    /** The advisory lock key of a shard (berth_workspace_owner_change, V9, takes the same keys). */
     static long shardLock(int shard) {
         return SHARD_LOCK + shard;
+    }
+
+    private static void lock(Connection c, int shard) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("SELECT pg_advisory_xact_lock(" + shardLock(shard) + ")");
+        }
     }
 
     private static OffsetDateTime hourStart(OffsetDateTime hour) {

@@ -2,13 +2,17 @@ package io.berth.billing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.agroal.api.AgroalDataSource;
+import io.berth.common.Sql;
 import io.berth.testing.RealStackResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -85,6 +90,7 @@ class OwnerChangeIT {
                 return null;
             });
             awaitWaitingOrDone(transfer, lock, 2);
+            assertThat(transfer).as("the owner change waits for A's shard, which a run is about to rate").isNotDone();
             for (int i = 30; i < 40; i++) { // ten more core-minutes arrive late
                 f.pod(ws, pod, hour.plusMinutes(i), 60_000_000, 0, 0, 0, 0, 0, 0, 0);
             }
@@ -106,6 +112,188 @@ class OwnerChangeIT {
                 bBefore - 166_667);
         assertThat(revisions(ws)).containsExactly(a + " 500000", b + " 166667");
         assertNoDrift();
+    }
+
+    /**
+     * The steps of a run driven one by one: the owner changes after the hour was staged and before its shard is rated.
+     * The shard that staged the workspace charges nobody and hands it to the new owner's shard, which charges B.
+     */
+    @Test
+    void aWorkspaceWhoseOwnerChangedAfterTheStagingIsRatedInTheNewOwnersShard() throws Exception {
+        UUID a = f.account("UTC", "ratetest");
+        UUID b = f.account("UTC", "ratetest");
+        while (shard(b) == shard(a)) {
+            b = f.account("UTC", "ratetest");
+        }
+        var ws = f.workspace(a, "ratetest");
+        f.member(ws, b, "admin");
+        OffsetDateTime hour = lonelyHour();
+        f.podFor(ws, UUID.randomUUID(), hour, 60, 60_000_000, 0, 0, 0);
+        long aBefore = f.balance(a);
+        long bBefore = f.balance(b);
+        int shardA = (int) shard(a);
+        int shardB = (int) shard(b);
+        UUID run = UUID.randomUUID();
+        UUID handedOver = UUID.randomUUID();
+        List<Integer> staged = inTransaction(c -> Rating.stage(c, hour, run));
+        assertThat(staged).containsExactly(shardA);
+
+        f.transfer(ws, a, b);
+        Set<Integer> movedTo = new TreeSet<>();
+        Rating.Result first = inTransaction(
+                c -> Rating.rateShard(c, hour, run, shardA, new HashSet<>(), handedOver, movedTo));
+        assertThat(first.lines()).isZero();
+        assertThat(movedTo).containsExactly(shardB);
+        Rating.Result second = inTransaction(
+                c -> Rating.rateShard(c, hour, handedOver, shardB, new HashSet<>(), UUID.randomUUID(),
+                        new TreeSet<>()));
+        inTransaction(c -> {
+            Rating.unstage(c, run);
+            Rating.unstage(c, handedOver);
+            return null;
+        });
+
+        assertThat(second.chargedMicro()).isEqualTo(1_000_000);
+        assertThat(f.balance(a)).isEqualTo(aBefore);
+        assertThat(f.balance(b)).isEqualTo(bBefore - 1_000_000);
+        assertThat(revisions(ws)).containsExactly(b + " 1000000");
+        assertNoDrift();
+    }
+
+    /**
+     * A run that staged the hour before a late sample arrived, and is rated after a fresher run charged that sample,
+     * writes nothing: its smaller quantity is stale, never a reason to credit.
+     */
+    @Test
+    void aStaleStagingBelowWhatIsBilledWritesNothing() throws Exception {
+        UUID a = f.account("UTC", "ratetest");
+        var ws = f.workspace(a, "ratetest");
+        OffsetDateTime hour = lonelyHour();
+        UUID pod = UUID.randomUUID();
+        f.podFor(ws, pod, hour, 30, 60_000_000, 0, 0, 0);
+        f.rate(hour);
+        UUID stale = UUID.randomUUID();
+        List<Integer> shards = inTransaction(c -> Rating.stage(c, hour, stale));
+        for (int i = 30; i < 60; i++) {
+            f.pod(ws, pod, hour.plusMinutes(i), 60_000_000, 0, 0, 0, 0, 0, 0, 0);
+        }
+        f.rate(hour);
+        long after = f.balance(a);
+
+        Rating.Result late = inTransaction(c -> Rating.rateShard(c, hour, stale, shards.get(0), new HashSet<>(),
+                UUID.randomUUID(), new TreeSet<>()));
+        inTransaction(c -> {
+            Rating.unstage(c, stale);
+            return null;
+        });
+        f.rate(hour);
+
+        assertThat(late.lines()).isZero();
+        assertThat(f.balance(a)).isEqualTo(after);
+        assertThat(revisions(ws)).containsExactly(a + " 500000", a + " 500000");
+        assertNoDrift();
+    }
+
+    /**
+     * Case 1 of issue 13, made by hand: after B took the workspace over, B charged for a late sample, A credited the
+     * same amount by a stale run, B charged again. Every transaction balances, every balance and every charge matches
+     * its entries and lines, and the line's total is right; only the line-by-line owner check sees A credited while B
+     * owned the workspace.
+     */
+    @Test
+    void theLedgerCheckFlagsALineOnAnAccountThatDidNotOwnTheWorkspaceWhenItWasRated() throws Exception {
+        UUID a = f.account("UTC", "ratetest");
+        UUID b = f.account("UTC", "ratetest");
+        var ws = f.workspace(a, "ratetest");
+        f.member(ws, b, "admin");
+        OffsetDateTime hour = lonelyHour();
+        f.podFor(ws, UUID.randomUUID(), hour, 30, 60_000_000, 0, 0, 0);
+        f.rate(hour);
+        f.transfer(ws, a, b);
+
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                postLine(c, ws, hour, 2, b, 166_667);
+                postLine(c, ws, hour, 3, a, -166_667);
+                postLine(c, ws, hour, 4, b, 166_667);
+
+                assertThat(Ledger.drift(c)).singleElement().satisfies(d -> {
+                    assertThat(d.problem()).isEqualTo("rating line on an account that did not own the workspace");
+                    assertThat(d.subject()).startsWith(ws.id() + " ")
+                            .endsWith(" cpu revision 3 on " + a + ", owner " + b);
+                    assertThat(d.actual()).isEqualTo(-166_667);
+                });
+            } finally {
+                c.rollback();
+            }
+        }
+        assertNoDrift();
+    }
+
+    /** A negative line on an account that was never charged for that line is a refund of money nobody paid. */
+    @Test
+    void theLedgerCheckFlagsACreditToAnAccountNeverChargedForTheLine() throws Exception {
+        UUID a = f.account("UTC", "ratetest");
+        var ws = f.workspace(a, "ratetest");
+        OffsetDateTime hour = lonelyHour();
+
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                postLine(c, ws, hour, 1, a, -250_000);
+
+                assertThat(Ledger.drift(c)).singleElement().satisfies(d -> {
+                    assertThat(d.problem()).isEqualTo("credit beyond what the account was charged for the line");
+                    assertThat(d.subject()).startsWith(ws.id() + " ").endsWith(" cpu on " + a);
+                    assertThat(d.actual()).isEqualTo(-250_000);
+                });
+            } finally {
+                c.rollback();
+            }
+        }
+        assertNoDrift();
+    }
+
+    /**
+     * A cpu line of the hour and its charge, written as rating writes them (a negative amount is a credit), in the
+     * caller's transaction.
+     */
+    private static void postLine(Connection c, BillingFixtures.Ws ws, OffsetDateTime hour, int revision, UUID account,
+            long amount) throws SQLException {
+        UUID tx = UUID.randomUUID();
+        Sql.update(c, """
+                INSERT INTO ledger_transaction (id, kind, account_id, idem_key, description)
+                VALUES (?, 'charge', ?, ?, 'by hand')""", tx, account, "charge:" + ws.id() + ":by-hand:" + tx);
+        Sql.update(c, """
+                INSERT INTO ledger_entry (transaction_id, account_id, system_account, amount_micro)
+                VALUES (?, ?, NULL, ?), (?, NULL, 'revenue', ?)""", tx, account, -amount, tx, amount);
+        Ledger.addToBalance(c, account, -amount);
+        // at 1.00 per core-hour, amount µ = quantity core-µs / 3600
+        Sql.update(c, """
+                INSERT INTO rating_line (workspace_id, hour_start, line, revision, account_id, plan_id, quantity, unit,
+                                         unit_price_micro, amount_micro, transaction_id)
+                VALUES (?, ?, 'cpu', ?, ?, 'ratetest', ?, 'core-us', 1000000, ?, ?)""", ws.id(), hour, revision,
+                account, BigDecimal.valueOf(amount * 3600), amount, tx);
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T inTransaction(Work<T> work) throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
     }
 
     /**
@@ -141,11 +329,12 @@ class OwnerChangeIT {
     }
 
     /**
-     * An hour at 10:00 UTC of a random day years back, which no other test rates: the runs of a test stage its own
-     * workspaces alone, so a held lock blocks only them.
+     * An hour at 10:00 UTC of a random day years ahead, which no other test rates: the runs of a test stage its own
+     * workspaces alone, so a held lock blocks only them. (Ahead, not back: the hourly job of a fresh database starts
+     * at the earliest sample and would rate every hour since.)
      */
     private static OffsetDateTime lonelyHour() {
-        return OffsetDateTime.parse("2016-01-01T10:00:00Z").plusDays(ThreadLocalRandom.current().nextInt(5 * 365));
+        return OffsetDateTime.parse("2031-01-01T10:00:00Z").plusDays(ThreadLocalRandom.current().nextInt(5 * 365));
     }
 
     private long shard(UUID account) throws Exception {
