@@ -1,4 +1,5 @@
--- Rating across changes of a workspace's owner, and two more ledger checks.
+-- Rating across changes of a workspace's owner, allowance credits by the hour they paid
+-- for, and two more ledger checks.
 
 -- --- who owned a workspace when -------------------------------------------------------
 -- One row per change of a workspace's owner (account_id NULL: it has none), stamped after
@@ -62,6 +63,33 @@ END;
 $$;
 CREATE TRIGGER workspace_owner_change AFTER INSERT OR UPDATE OR DELETE ON workspace_member
     FOR EACH ROW EXECUTE FUNCTION berth_workspace_owner_change();
+
+-- --- allowance credits by the hour they paid for --------------------------------------
+-- A free-allowance credit pays for the charges of one rating run, which rates one hour; the
+-- statement that lists that hour's lines lists the credit (not the month it was created in).
+CREATE TABLE allowance_credit (
+    transaction_id uuid        PRIMARY KEY REFERENCES ledger_transaction (id),
+    account_id     uuid        NOT NULL,
+    -- the account's local month of hour_start, whose allowance it used
+    month          text        NOT NULL,
+    hour_start     timestamptz NOT NULL
+);
+CREATE INDEX allowance_credit_month_idx ON allowance_credit (account_id, month);
+CREATE INDEX allowance_credit_hour_idx ON allowance_credit (account_id, hour_start);
+
+-- Existing credits: their keys are allowance:<account>:<month>:<run>, and the charges of the
+-- same run and account, charge:<workspace>:<YYYY-MM-DDTHH>:<run>, name its hour. (A credit
+-- with no such charge, which rating never writes, keeps the hour it was created in.)
+INSERT INTO allowance_credit (transaction_id, account_id, month, hour_start)
+SELECT a.id, a.account_id, split_part(a.idem_key, ':', 3),
+       coalesce(ch.hour, date_trunc('hour', a.created_at))
+FROM ledger_transaction a
+LEFT JOIN (SELECT account_id, split_part(idem_key, ':', 4) AS run,
+                  min((split_part(idem_key, ':', 3) || ':00:00+00')::timestamptz) AS hour
+           FROM ledger_transaction
+           WHERE kind = 'charge' AND split_part(idem_key, ':', 3) ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}$'
+           GROUP BY 1, 2) ch ON ch.account_id = a.account_id AND ch.run = split_part(a.idem_key, ':', 4)
+WHERE a.kind = 'free_allowance';
 
 -- --- the ledger check -----------------------------------------------------------------
 -- Two more invariants, line by line, where the others only see each line's total over its

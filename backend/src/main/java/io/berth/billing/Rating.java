@@ -203,7 +203,7 @@ public final class Rating {
 
     /**
      * The plan's monthly free allowance (in money) pays for charges until it is used up; months are the account's
-     * local calendar months.
+     * local calendar months, and the month of a credit is that of the hour whose charges it pays.
      */
     private static final String ALLOWANCES = """
             CREATE TEMP TABLE rate_allowance ON COMMIT DROP AS
@@ -217,9 +217,8 @@ public final class Rating {
             used AS (
                 SELECT e.account_id, coalesce(sum(le.amount_micro), 0) AS used
                 FROM eligible e
-                LEFT JOIN ledger_transaction lt ON lt.kind = 'free_allowance'
-                    AND lt.idem_key LIKE 'allowance:' || e.account_id || ':' || e.month || ':%'
-                LEFT JOIN ledger_entry le ON le.transaction_id = lt.id AND le.account_id IS NOT NULL
+                LEFT JOIN allowance_credit ac ON ac.account_id = e.account_id AND ac.month = e.month
+                LEFT JOIN ledger_entry le ON le.transaction_id = ac.transaction_id AND le.account_id IS NOT NULL
                 GROUP BY e.account_id)
             SELECT gen_random_uuid() AS id, e.account_id, e.month,
                    least(e.amount, e.allowance - u.used)::bigint AS amount
@@ -339,6 +338,10 @@ public final class Rating {
                     SELECT id, 'free_allowance', account_id, 'allowance:' || account_id || ':' || month || ':' || ?,
                            'Free monthly allowance of the plan, ' || month
                     FROM rate_allowance""", runId.toString());
+            // The hour it pays for puts the credit on the statement that lists the hour's lines.
+            Sql.update(c, """
+                    INSERT INTO allowance_credit (transaction_id, account_id, month, hour_start)
+                    SELECT id, account_id, month, ?::timestamptz FROM rate_allowance""", start);
             Sql.update(c, """
                     INSERT INTO ledger_entry (transaction_id, account_id, system_account, amount_micro)
                     SELECT id, account_id, NULL, amount FROM rate_allowance
