@@ -77,8 +77,10 @@ public final class Rating {
     }
 
     /**
-     * The hour's quantity per (workspace, line), with the owner account and its shard. Per sample: window length in
-     * whole seconds; all arithmetic per row in bigint, the sums exact numerics.
+     * The hour's quantity per (workspace, line), with the owner account and its shard. A sample belongs wholly to the
+     * hour its window starts in (a window that crosses into the next hour is not split: its counters have no exact
+     * split). Window lengths are exact (numeric seconds, to the microsecond), so a 0.5 s window counts half a second,
+     * not one.
      */
     private static final String USAGE = """
             CREATE TEMP TABLE rate_staged ON COMMIT DROP AS
@@ -89,7 +91,7 @@ public final class Rating {
                        sum(net_external_tx_bytes) AS egress,
                        sum(net_external_rx_bytes) AS ingress,
                        sum(net_internal_tx_bytes + net_internal_rx_bytes) AS internal
-                FROM (SELECT *, extract(epoch FROM window_end - window_start)::bigint AS secs
+                FROM (SELECT *, extract(epoch FROM window_end - window_start) AS secs
                       FROM pod_usage_sample
                       WHERE window_start >= ?::timestamptz AND window_start < ?::timestamptz) s
                 GROUP BY namespace),
@@ -98,7 +100,7 @@ public final class Rating {
                        sum(quantity * secs) FILTER (WHERE kind = 'pvc') AS storage,
                        sum(quantity * secs) FILTER (WHERE kind = 'nodeport_service') AS nodeport,
                        sum(quantity * secs) FILTER (WHERE kind = 'loadbalancer_service') AS loadbalancer
-                FROM (SELECT *, extract(epoch FROM window_end - window_start)::bigint AS secs
+                FROM (SELECT *, extract(epoch FROM window_end - window_start) AS secs
                       FROM object_usage_sample
                       WHERE window_start >= ?::timestamptz AND window_start < ?::timestamptz) o
                 GROUP BY namespace)

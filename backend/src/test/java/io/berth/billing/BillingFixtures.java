@@ -104,6 +104,24 @@ public final class BillingFixtures {
                 extTx, extRx, intTx, intRx);
     }
 
+    /** One pod sample of any window [start, end), reserving CPU and memory and using nothing. */
+    public void podWindow(Ws ws, UUID pod, OffsetDateTime start, OffsetDateTime end, long cpuRequestMillis,
+            long memoryRequestBytes) throws SQLException {
+        exec("""
+                INSERT INTO pod_usage_sample (pod_uid, window_start, window_end, node, namespace, pod_name,
+                    cpu_request_millis, memory_request_bytes)
+                VALUES (?, ?, ?, 'node-1', ?, 'pod', ?, ?)""", pod, start, end, ws.namespace(), cpuRequestMillis,
+                memoryRequestBytes);
+    }
+
+    /** One object sample of any window [start, end). */
+    public void objectWindow(Ws ws, UUID uid, String kind, OffsetDateTime start, OffsetDateTime end, long quantity)
+            throws SQLException {
+        exec("""
+                INSERT INTO object_usage_sample (object_uid, kind, window_start, window_end, namespace, name, quantity)
+                VALUES (?, ?, ?, ?, ?, 'obj', ?)""", uid, kind, start, end, ws.namespace(), quantity);
+    }
+
     /** The same pod for {@code minutes} consecutive 60-s windows from {@code start}. */
     public void podFor(Ws ws, UUID pod, OffsetDateTime start, int minutes, long cpuUsageUsec, long cpuRequestMillis,
             long memoryAvgBytes, long memoryRequestBytes) throws SQLException {
