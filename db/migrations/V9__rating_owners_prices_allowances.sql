@@ -1,5 +1,5 @@
--- Rating across changes of a workspace's owner, allowance credits by the hour they paid
--- for, and two more ledger checks.
+-- Rating across changes of a workspace's owner and of prices, allowance credits by the
+-- hour they paid for, and two more ledger checks.
 
 -- --- who owned a workspace when -------------------------------------------------------
 -- One row per change of a workspace's owner (account_id NULL: it has none), stamped after
@@ -63,6 +63,27 @@ END;
 $$;
 CREATE TRIGGER workspace_owner_change AFTER INSERT OR UPDATE OR DELETE ON workspace_member
     FOR EACH ROW EXECUTE FUNCTION berth_workspace_owner_change();
+
+-- --- the prices of an hour ------------------------------------------------------------
+-- Every plan's prices as they stood when the hour was first rated (copied by each run that
+-- stages the hour, the first copy kept). Every line of the hour, first rating or later
+-- adjustment, is priced from here, so a price change never re-prices an hour that was
+-- rated, in part or whole. Hours rated before this migration get their copy when they are
+-- next rated; their existing lines keep their own first price.
+CREATE TABLE rating_price (
+    plan_id                    text        NOT NULL,
+    hour_start                 timestamptz NOT NULL,
+    price_cpu_core_hour        bigint      NOT NULL,
+    price_memory_gib_hour      bigint      NOT NULL,
+    price_storage_gib_hour     bigint      NOT NULL,
+    price_external_egress_gib  bigint      NOT NULL,
+    price_external_ingress_gib bigint      NOT NULL,
+    price_internal_gib         bigint      NOT NULL,
+    price_nodeport_hour        bigint      NOT NULL,
+    price_loadbalancer_hour    bigint      NOT NULL,
+    copied_at                  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (plan_id, hour_start)
+);
 
 -- --- allowance credits by the hour they paid for --------------------------------------
 -- A free-allowance credit pays for the charges of one rating run, which rates one hour; the

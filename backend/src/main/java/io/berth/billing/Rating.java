@@ -117,7 +117,12 @@ public final class Rating {
                                        ('loadbalancer', u.loadbalancer)) v(line, quantity)
             WHERE v.quantity > 0""";
 
-    /** The price of a line is the one its first revision used, so an adjustment never re-prices an hour. */
+    /**
+     * One price list per hour: the plans' prices as they stood when the hour was first rated (rating_price). A line
+     * that already has revisions keeps the price of its first; a line first rated in an adjustment takes the hour's
+     * price, not today's. So a price change never re-prices an hour that was rated, in part or whole. (The price list
+     * is outer-joined: were it missing, the null price would fail the shard's insert instead of dropping usage.)
+     */
     private static final String CANDIDATES = """
             CREATE TEMP TABLE rate_new ON COMMIT DROP AS
             WITH billed AS (
@@ -154,7 +159,7 @@ public final class Rating {
                        coalesce(b.quantity, 0) AS billed_quantity, coalesce(b.amount, 0) AS billed_amount,
                        coalesce(b.revision, 0) AS revision
                 FROM rate_usage u
-                JOIN plan p ON p.id = u.plan_id
+                LEFT JOIN rating_price p ON p.plan_id = u.plan_id AND p.hour_start = ?::timestamptz
                 LEFT JOIN billed b ON b.workspace_id = u.workspace_id AND b.line = u.line)
             SELECT pr.workspace_id, pr.plan_id, pr.line, pr.revision + 1 AS revision,
                    pr.quantity - pr.billed_quantity AS quantity, pr.unit, pr.price,
@@ -267,6 +272,17 @@ public final class Rating {
                 INSERT INTO rating_usage (run_id, shard, workspace_id, plan_id, account_id, line, quantity)
                 SELECT ?, shard, workspace_id, plan_id, account_id, line, quantity FROM rate_staged""", runId);
         Sql.update(c, "DROP TABLE rate_staged");
+        // The first run to stage the hour fixes its prices: it copies every plan's, later runs keep that copy.
+        Sql.update(c, """
+                INSERT INTO rating_price (plan_id, hour_start, price_cpu_core_hour, price_memory_gib_hour,
+                                          price_storage_gib_hour, price_external_egress_gib,
+                                          price_external_ingress_gib, price_internal_gib, price_nodeport_hour,
+                                          price_loadbalancer_hour)
+                SELECT id, ?, price_cpu_core_hour, price_memory_gib_hour, price_storage_gib_hour,
+                       price_external_egress_gib, price_external_ingress_gib, price_internal_gib, price_nodeport_hour,
+                       price_loadbalancer_hour
+                FROM plan
+                ON CONFLICT (plan_id, hour_start) DO NOTHING""", start);
         List<Integer> shards = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT DISTINCT shard FROM rating_usage WHERE run_id = ? ORDER BY shard")) {
@@ -327,7 +343,7 @@ public final class Rating {
         }
         Sql.update(c, "DELETE FROM rate_usage WHERE owner_shard <> ?", shard);
         Sql.update(c, "ANALYZE rate_usage");
-        Sql.update(c, CANDIDATES, start);
+        Sql.update(c, CANDIDATES, start, start);
         int charges = Sql.update(c, TRANSACTIONS);
         Sql.update(c, LEDGER_TRANSACTIONS, hourLabel, runId.toString(), hourLabel);
         Sql.update(c, LEDGER_ENTRIES);

@@ -195,6 +195,47 @@ class OwnerChangeIT {
     }
 
     /**
+     * After a change of owner the workspace's usage is still priced by the workspace's plan (for an hour already
+     * rated: at that hour's first prices), whoever pays; the free allowance is the paying account's, from its plan.
+     */
+    @Test
+    void afterAnOwnerChangeTheWorkspacesPlanPricesItsUsageAndThePayersPlanGivesTheAllowance() throws Exception {
+        f.plan("ocworkspace", 1_000_000, 0, 0, 0, 0, 0, 0, 0, 0); // cpu 1.00/core-h, no allowance
+        f.plan("ocpayer", 3_000_000, 0, 0, 0, 0, 0, 0, 0, 100_000); // cpu 3.00/core-h, allowance 0.10 a month
+        UUID a = f.account("UTC", "ocworkspace");
+        UUID b = f.account("UTC", "ocpayer");
+        var ws = f.workspace(a, "ocworkspace");
+        f.member(ws, b, "admin");
+        OffsetDateTime hour = lonelyHour();
+        UUID pod = UUID.randomUUID();
+        f.podFor(ws, pod, hour, 30, 60_000_000, 0, 0, 0);
+        long aBefore = f.balance(a);
+        long bBefore = f.balance(b);
+        f.rate(hour);
+        f.transfer(ws, a, b);
+        for (int i = 30; i < 40; i++) { // ten core-minutes of the hour before the change arrive late
+            f.pod(ws, pod, hour.plusMinutes(i), 60_000_000, 0, 0, 0, 0, 0, 0, 0);
+        }
+        f.podFor(ws, UUID.randomUUID(), hour.plusHours(1), 60, 60_000_000, 0, 0, 0);
+
+        f.rate(hour);
+        f.rate(hour.plusHours(1));
+
+        // A: half a core-hour at the workspace plan's 1.00, rated while it owned the workspace; no allowance on its plan
+        assertThat(f.balance(a)).isEqualTo(aBefore - 500_000);
+        // B: the late ten core-minutes at 1.00 (round(2/3) − 0.50 = 0.166667), of which its plan's allowance pays
+        // 0.10, all there is this month; then the next hour, a core-hour at 1.00 (the workspace's plan, not B's 3.00)
+        assertThat(f.balance(b)).isEqualTo(bBefore - 166_667 + 100_000 - 1_000_000);
+        assertThat(revisions(ws)).containsExactly(a + " 500000", b + " 166667", b + " 1000000");
+        assertThat(f.scalar("SELECT count(*) FROM rating_line WHERE workspace_id = ? AND plan_id = 'ocworkspace' "
+                + "AND unit_price_micro = 1000000", ws.id())).isEqualTo(3);
+        assertThat(f.scalar("SELECT coalesce(sum(e.amount_micro), 0) FROM allowance_credit c JOIN ledger_entry e "
+                + "ON e.transaction_id = c.transaction_id AND e.account_id = c.account_id WHERE c.account_id = ?", b))
+                .isEqualTo(100_000);
+        assertNoDrift();
+    }
+
+    /**
      * Case 1 of issue 13, made by hand: after B took the workspace over, B charged for a late sample, A credited the
      * same amount by a stale run, B charged again. Every transaction balances, every balance and every charge matches
      * its entries and lines, and the line's total is right; only the line-by-line owner check sees A credited while B

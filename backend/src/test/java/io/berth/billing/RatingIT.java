@@ -157,6 +157,40 @@ class RatingIT {
         assertThat(f.balance(owner)).isEqualTo(signup(owner) - 16_667);
     }
 
+    /**
+     * Every line of an hour, first rated or adjusted later, is priced at its plan's prices as they stood when the hour
+     * was first rated, even a line the hour first gets in an adjustment. A price change applies to the hours first
+     * rated after it.
+     */
+    @Test
+    void anHourKeepsThePricesOfItsFirstRatingForEveryLineEvenOneFirstRatedLater() throws Exception {
+        String plan = "pc-" + UUID.randomUUID().toString().substring(0, 8);
+        f.plan(plan, 1_000_000, 0, 0, 500_000, 0, 0, 0, 0, 0); // cpu 1.00/core-h, egress 0.50/GiB
+        UUID owner = f.account("UTC", plan);
+        var ws = f.workspace(owner, plan);
+        OffsetDateTime hour = HOUR.minusHours(9);
+        UUID pod = UUID.randomUUID();
+        f.podFor(ws, pod, hour, 30, 60_000_000, 0, 0, 0);
+        f.rate(hour);
+        f.exec("UPDATE plan SET price_cpu_core_hour = 2000000, price_external_egress_gib = 1000000 WHERE id = ?", plan);
+        // Late: the other half hour of the core, and a GiB sent out, a line the hour did not have.
+        for (int i = 30; i < 60; i++) {
+            f.pod(ws, pod, hour.plusMinutes(i), 60_000_000, 0, 0, 0, i == 30 ? GIB : 0, 0, 0, 0);
+        }
+        f.podFor(ws, UUID.randomUUID(), hour.plusHours(1), 60, 60_000_000, 0, 0, 0);
+
+        f.rate(hour);
+        f.rate(hour.plusHours(1));
+
+        // the hour at its first prices: 1 core-hour × 1.00 (0.50 + 0.50), 1 GiB × 0.50
+        assertThat(f.charged(ws, hour, "cpu")).isEqualTo(1_000_000);
+        assertThat(f.charged(ws, hour, "external_egress")).isEqualTo(500_000);
+        // the next hour, first rated after the change: 1 core-hour × 2.00
+        assertThat(f.charged(ws, hour.plusHours(1), "cpu")).isEqualTo(2_000_000);
+        assertThat(f.balance(owner)).isEqualTo(signup(owner) - 3_500_000);
+        assertNoDrift();
+    }
+
     @Test
     void rerunningAnHourChangesNoBalance() throws Exception {
         UUID owner = f.account("UTC", "ratetest");
