@@ -41,7 +41,9 @@ import io.berth.common.Sql;
  * <li>cpu: Σ max(request × window, usage) per sample, in core-µs, priced per core-hour;</li>
  * <li>memory: Σ max(request, mean working set) × window, in byte-seconds, priced per GiB-hour;</li>
  * <li>storage: Σ requested bytes × window of PVC samples, priced per GiB-hour;</li>
- * <li>external egress / ingress, internal traffic: Σ bytes, priced per GiB;</li>
+ * <li>external egress / ingress: Σ bytes sent / received; internal traffic: Σ bytes sent inside the cluster (each
+ * byte once, to its sender: counting received bytes too would count a byte between two pods of one workspace
+ * twice); all priced per GiB;</li>
  * <li>nodeport / loadbalancer: Σ count × window of Service samples, priced per hour.</li>
  * </ul>
  * Amounts are rounded half up to the micro-unit, with exact integer arithmetic.
@@ -90,7 +92,7 @@ public final class Rating {
                        sum(greatest(memory_request_bytes, memory_avg_bytes) * secs) AS memory,
                        sum(net_external_tx_bytes) AS egress,
                        sum(net_external_rx_bytes) AS ingress,
-                       sum(net_internal_tx_bytes + net_internal_rx_bytes) AS internal
+                       sum(net_internal_tx_bytes) AS internal
                 FROM (SELECT *, extract(epoch FROM window_end - window_start) AS secs
                       FROM pod_usage_sample
                       WHERE window_start >= ?::timestamptz AND window_start < ?::timestamptz) s

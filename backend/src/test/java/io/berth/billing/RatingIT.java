@@ -191,6 +191,30 @@ class RatingIT {
         assertNoDrift();
     }
 
+    /**
+     * Internal traffic is counted where it is sent: a byte between two pods of one workspace is charged once, not
+     * twice (sent and received), and a byte from one workspace to another is charged to the sender only.
+     */
+    @Test
+    void internalTrafficIsChargedOnceToItsSender() throws Exception {
+        f.plan("internaltest", 0, 0, 0, 0, 0, 10_000, 0, 0, 0); // internal traffic 0.01/GiB
+        UUID owner = f.account("UTC", "internaltest");
+        var sender = f.workspace(owner, "internaltest");
+        var receiver = f.workspace(owner, "internaltest");
+        OffsetDateTime hour = HOUR.minusHours(11);
+        // 2 GiB between two pods of the sender; then 1 GiB from the sender's first pod to a pod of the receiver
+        f.pod(sender, UUID.randomUUID(), hour, 0, 0, 0, 0, 0, 0, 3 * GIB, 0);
+        f.pod(sender, UUID.randomUUID(), hour, 0, 0, 0, 0, 0, 0, 0, 2 * GIB);
+        f.pod(receiver, UUID.randomUUID(), hour, 0, 0, 0, 0, 0, 0, 0, GIB);
+
+        f.rate(hour);
+
+        assertThat(quantity(sender, hour, "internal_traffic")).isEqualByComparingTo(BigDecimal.valueOf(3 * GIB));
+        assertThat(f.charged(sender, hour, "internal_traffic")).isEqualTo(30_000);
+        assertThat(f.scalar("SELECT count(*) FROM rating_line WHERE workspace_id = ?", receiver.id())).isZero();
+        assertThat(f.balance(owner)).isEqualTo(signup(owner) - 30_000);
+    }
+
     @Test
     void rerunningAnHourChangesNoBalance() throws Exception {
         UUID owner = f.account("UTC", "ratetest");
