@@ -39,6 +39,11 @@ public class BillingRuns {
     private static final Logger LOG = Logger.getLogger(BillingRuns.class);
     /** Samples written by a transaction that committed after a look are still found by the next one. */
     private static final Duration IN_FLIGHT = Duration.ofMinutes(5);
+    /**
+     * A pass rates the workspaces whose owner moved them to another shard during the pass before; each pass needs an
+     * owner change that raced it, so this many in a row means something keeps changing owners.
+     */
+    private static final int MAX_PASSES = 2 * Rating.SHARDS;
 
     private final AgroalDataSource dataSource;
     private final BillingConfig config;
@@ -126,49 +131,75 @@ public class BillingRuns {
      * shard in its own transaction, and removes the staged usage. Should a shard fail, the shards that committed stay
      * (each is whole: its lines, ledger transactions and balances) and the error is thrown, so the cursor does not
      * move past the hour; rating it again charges only what the failed shard left out.
+     *
+     * <p>
+     * A workspace whose owner changed since the staging, into another shard, is handed to that shard by the shard
+     * that staged it; such workspaces are rated in a further pass, once the pass that found them has committed.
      */
     private Rating.Result rateInShards(OffsetDateTime hour, Set<UUID> accounts) throws SQLException {
         UUID runId = UUID.randomUUID();
+        List<UUID> passes = new ArrayList<>(List.of(runId));
         Set<UUID> charged = ConcurrentHashMap.newKeySet();
         List<Integer> staged = inTransaction(c -> Rating.stage(c, hour, runId));
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(config.ratingConnections(),
                 staged.size())));
         try {
-            List<Future<Rating.Result>> shards = new ArrayList<>();
-            for (int shard : staged) {
-                shards.add(pool.submit(() -> inTransaction(c -> Rating.rateShard(c, hour, runId, shard, charged))));
-            }
             Rating.Result total = Rating.Result.none(hour);
-            SQLException failure = null;
-            for (Future<Rating.Result> shard : shards) {
-                try {
-                    total = total.plus(shard.get());
-                } catch (ExecutionException e) {
-                    SQLException cause = e.getCause() instanceof SQLException se
-                            ? se
-                            : new SQLException("rating a shard of " + hour + " failed", e.getCause());
-                    if (failure == null) {
-                        failure = cause;
-                    } else {
-                        failure.addSuppressed(cause);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new SQLException("interrupted while rating " + hour, e);
+            for (List<Integer> shards = staged; !shards.isEmpty();) {
+                if (passes.size() > MAX_PASSES) {
+                    throw new SQLException("rating " + hour + ": owners kept changing for " + MAX_PASSES
+                            + " passes; the hour is rated again on the next run");
                 }
-            }
-            if (failure != null) {
-                throw failure;
+                UUID pass = passes.get(passes.size() - 1);
+                UUID next = UUID.randomUUID();
+                passes.add(next);
+                Set<Integer> moved = ConcurrentHashMap.newKeySet();
+                List<Future<Rating.Result>> running = new ArrayList<>();
+                for (int shard : shards) {
+                    running.add(pool.submit(() -> inTransaction(
+                            c -> Rating.rateShard(c, hour, pass, shard, charged, next, moved))));
+                }
+                total = total.plus(await(hour, running));
+                shards = moved.stream().sorted().toList();
             }
             return total;
         } finally {
             pool.shutdownNow();
             accounts.addAll(charged);
             inTransaction(c -> {
-                Rating.unstage(c, runId);
+                for (UUID pass : passes) {
+                    Rating.unstage(c, pass);
+                }
                 return null;
             });
         }
+    }
+
+    /** The shards' results added up, once every shard has finished; the first failure thrown, the others with it. */
+    private static Rating.Result await(OffsetDateTime hour, List<Future<Rating.Result>> shards) throws SQLException {
+        Rating.Result total = Rating.Result.none(hour);
+        SQLException failure = null;
+        for (Future<Rating.Result> shard : shards) {
+            try {
+                total = total.plus(shard.get());
+            } catch (ExecutionException e) {
+                SQLException cause = e.getCause() instanceof SQLException se
+                        ? se
+                        : new SQLException("rating a shard of " + hour + " failed", e.getCause());
+                if (failure == null) {
+                    failure = cause;
+                } else {
+                    failure.addSuppressed(cause);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while rating " + hour, e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return total;
     }
 
     @FunctionalInterface

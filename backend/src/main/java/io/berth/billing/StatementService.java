@@ -24,8 +24,8 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 /**
  * Monthly statements per account, for calendar months of the account's time zone. A statement lists, per workspace
  * and resource, every rating line of the account not yet on a statement whose hour starts before the month ends (so
- * a late adjustment of an earlier month appears on the next statement, never nowhere and never twice), and the free
- * allowance credits of the period. Its total is the sum of its lines; numbers come from one counter under lock, so
+ * a late adjustment of an earlier month appears on the next statement, never nowhere and never twice), and, by the same
+ * rule, the free allowance credits that paid for those hours. Its total is the sum of its lines; numbers come from one counter under lock, so
  * they have no gaps.
  */
 @ApplicationScoped
@@ -111,9 +111,9 @@ public class StatementService {
         sql.update("""
                 WITH credits AS (
                     INSERT INTO statement_credit (transaction_id, statement_id)
-                    SELECT t.id, ?1 FROM ledger_transaction t
-                    WHERE t.account_id = ?2 AND t.kind = 'free_allowance' AND t.created_at < ?3
-                      AND NOT EXISTS (SELECT 1 FROM statement_credit c WHERE c.transaction_id = t.id)
+                    SELECT a.transaction_id, ?1 FROM allowance_credit a
+                    WHERE a.account_id = ?2 AND a.hour_start < ?3
+                      AND NOT EXISTS (SELECT 1 FROM statement_credit c WHERE c.transaction_id = a.transaction_id)
                     RETURNING transaction_id)
                 INSERT INTO statement_line (statement_id, workspace_id, line, quantity, unit, amount_micro)
                 SELECT ?1, NULL, 'free_allowance', count(*), 'credit', -sum(e.amount_micro)

@@ -72,6 +72,25 @@ public final class BillingFixtures {
         exec("INSERT INTO workspace_member (workspace_id, account_id, role) VALUES (?, ?, ?)", ws.id(), account, role);
     }
 
+    /** Hands the workspace from one member to another, in one transaction, as MembershipService.transfer does. */
+    public void transfer(Ws ws, UUID from, UUID to) throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            // One owner at a time (the one-owner index is checked per statement): demote before promoting.
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE workspace_member SET role = ?, updated_at = now() WHERE workspace_id = ? AND account_id = ?")) {
+                ps.setString(1, "admin");
+                ps.setObject(2, ws.id());
+                ps.setObject(3, from);
+                ps.executeUpdate();
+                ps.setString(1, "owner");
+                ps.setObject(3, to);
+                ps.executeUpdate();
+            }
+            c.commit();
+        }
+    }
+
     /** One pod sample of a 60 s window starting at {@code start}. */
     public void pod(Ws ws, UUID pod, OffsetDateTime start, long cpuUsageUsec, long cpuRequestMillis,
             long memoryAvgBytes, long memoryRequestBytes, long extTx, long extRx, long intTx, long intRx)
@@ -83,6 +102,24 @@ public final class BillingFixtures {
                 VALUES (?, ?, ?, 'node-1', ?, 'pod', ?, ?, ?, ?, ?, ?, ?, ?, ?)""", pod, start, start.plusSeconds(60),
                 ws.namespace(), cpuUsageUsec, memoryAvgBytes, memoryAvgBytes, cpuRequestMillis, memoryRequestBytes,
                 extTx, extRx, intTx, intRx);
+    }
+
+    /** One pod sample of any window [start, end), reserving CPU and memory and using nothing. */
+    public void podWindow(Ws ws, UUID pod, OffsetDateTime start, OffsetDateTime end, long cpuRequestMillis,
+            long memoryRequestBytes) throws SQLException {
+        exec("""
+                INSERT INTO pod_usage_sample (pod_uid, window_start, window_end, node, namespace, pod_name,
+                    cpu_request_millis, memory_request_bytes)
+                VALUES (?, ?, ?, 'node-1', ?, 'pod', ?, ?)""", pod, start, end, ws.namespace(), cpuRequestMillis,
+                memoryRequestBytes);
+    }
+
+    /** One object sample of any window [start, end). */
+    public void objectWindow(Ws ws, UUID uid, String kind, OffsetDateTime start, OffsetDateTime end, long quantity)
+            throws SQLException {
+        exec("""
+                INSERT INTO object_usage_sample (object_uid, kind, window_start, window_end, namespace, name, quantity)
+                VALUES (?, ?, ?, ?, ?, 'obj', ?)""", uid, kind, start, end, ws.namespace(), quantity);
     }
 
     /** The same pod for {@code minutes} consecutive 60-s windows from {@code start}. */

@@ -5,6 +5,7 @@ import static io.berth.billing.BillingFixtures.MIB;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -105,6 +106,113 @@ class RatingIT {
 
         assertThat(f.charged(half, HOUR, "external_egress")).isEqualTo(1);
         assertThat(f.charged(below, HOUR, "external_egress")).isZero();
+    }
+
+    /** A window counts for its exact length: half a second is half a second, not one (nor, for a Service, none). */
+    @Test
+    void windowsArePricedByTheirExactLength() throws Exception {
+        UUID owner = f.account("UTC", "ratetest");
+        var ws = f.workspace(owner, "ratetest");
+        OffsetDateTime hour = HOUR.minusHours(7);
+        f.podWindow(ws, UUID.randomUUID(), hour, hour.plusNanos(500_000_000), 1000, 0);
+        f.podWindow(ws, UUID.randomUUID(), hour.plusMinutes(1), hour.plusMinutes(1).plusSeconds(59).plusNanos(
+                500_000_000), 0, GIB);
+        f.objectWindow(ws, UUID.randomUUID(), "nodeport_service", hour.plusMinutes(2), hour.plusMinutes(2).plusNanos(
+                250_000_000), 1);
+
+        f.rate(hour);
+
+        // cpu: 1 core × 0.5 s = 500,000 core-µs; × 1.00 / 3.6e9 core-µs = 0.000138889 → 139 µ
+        assertThat(quantity(ws, hour, "cpu")).isEqualByComparingTo("500000");
+        assertThat(f.charged(ws, hour, "cpu")).isEqualTo(139);
+        // memory: 1 GiB × 59.5 s; × 0.10 / 3600 GiB-s = 0.00165278 → 1653 µ
+        assertThat(quantity(ws, hour, "memory")).isEqualByComparingTo(BigDecimal.valueOf(GIB).multiply(
+                new BigDecimal("59.5")));
+        assertThat(f.charged(ws, hour, "memory")).isEqualTo(1653);
+        // node port: 1 × 0.25 s; × 0.03 / 3600 s = 0.00000208 → 2 µ
+        assertThat(quantity(ws, hour, "nodeport")).isEqualByComparingTo("0.25");
+        assertThat(f.charged(ws, hour, "nodeport")).isEqualTo(2);
+        assertNoDrift();
+    }
+
+    /**
+     * The agent's windows divide the hour, but the schema allows one that crosses into the next: it belongs wholly to
+     * the hour it starts in, and the next hour charges nothing for it.
+     */
+    @Test
+    void aSampleCrossingAnHourBoundaryIsChargedWhollyInTheHourItStartsIn() throws Exception {
+        UUID owner = f.account("UTC", "ratetest");
+        var ws = f.workspace(owner, "ratetest");
+        OffsetDateTime hour = HOUR.minusHours(8);
+        f.podWindow(ws, UUID.randomUUID(), hour.plusMinutes(59).plusSeconds(30), hour.plusMinutes(60).plusSeconds(
+                30), 1000, 0);
+
+        f.rate(hour);
+        f.rate(hour.plusHours(1));
+
+        // 1 core × 60 s = 1/60 core-h × 1.00 = 0.016667
+        assertThat(f.charged(ws, hour, "cpu")).isEqualTo(16_667);
+        assertThat(f.scalar("SELECT count(*) FROM rating_line WHERE workspace_id = ? AND hour_start = ?", ws.id(),
+                hour.plusHours(1))).isZero();
+        assertThat(f.balance(owner)).isEqualTo(signup(owner) - 16_667);
+    }
+
+    /**
+     * Every line of an hour, first rated or adjusted later, is priced at its plan's prices as they stood when the hour
+     * was first rated, even a line the hour first gets in an adjustment. A price change applies to the hours first
+     * rated after it.
+     */
+    @Test
+    void anHourKeepsThePricesOfItsFirstRatingForEveryLineEvenOneFirstRatedLater() throws Exception {
+        String plan = "pc-" + UUID.randomUUID().toString().substring(0, 8);
+        f.plan(plan, 1_000_000, 0, 0, 500_000, 0, 0, 0, 0, 0); // cpu 1.00/core-h, egress 0.50/GiB
+        UUID owner = f.account("UTC", plan);
+        var ws = f.workspace(owner, plan);
+        OffsetDateTime hour = HOUR.minusHours(9);
+        UUID pod = UUID.randomUUID();
+        f.podFor(ws, pod, hour, 30, 60_000_000, 0, 0, 0);
+        f.rate(hour);
+        f.exec("UPDATE plan SET price_cpu_core_hour = 2000000, price_external_egress_gib = 1000000 WHERE id = ?", plan);
+        // Late: the other half hour of the core, and a GiB sent out, a line the hour did not have.
+        for (int i = 30; i < 60; i++) {
+            f.pod(ws, pod, hour.plusMinutes(i), 60_000_000, 0, 0, 0, i == 30 ? GIB : 0, 0, 0, 0);
+        }
+        f.podFor(ws, UUID.randomUUID(), hour.plusHours(1), 60, 60_000_000, 0, 0, 0);
+
+        f.rate(hour);
+        f.rate(hour.plusHours(1));
+
+        // the hour at its first prices: 1 core-hour × 1.00 (0.50 + 0.50), 1 GiB × 0.50
+        assertThat(f.charged(ws, hour, "cpu")).isEqualTo(1_000_000);
+        assertThat(f.charged(ws, hour, "external_egress")).isEqualTo(500_000);
+        // the next hour, first rated after the change: 1 core-hour × 2.00
+        assertThat(f.charged(ws, hour.plusHours(1), "cpu")).isEqualTo(2_000_000);
+        assertThat(f.balance(owner)).isEqualTo(signup(owner) - 3_500_000);
+        assertNoDrift();
+    }
+
+    /**
+     * Internal traffic is counted where it is sent: a byte between two pods of one workspace is charged once, not
+     * twice (sent and received), and a byte from one workspace to another is charged to the sender only.
+     */
+    @Test
+    void internalTrafficIsChargedOnceToItsSender() throws Exception {
+        f.plan("internaltest", 0, 0, 0, 0, 0, 10_000, 0, 0, 0); // internal traffic 0.01/GiB
+        UUID owner = f.account("UTC", "internaltest");
+        var sender = f.workspace(owner, "internaltest");
+        var receiver = f.workspace(owner, "internaltest");
+        OffsetDateTime hour = HOUR.minusHours(11);
+        // 2 GiB between two pods of the sender; then 1 GiB from the sender's first pod to a pod of the receiver
+        f.pod(sender, UUID.randomUUID(), hour, 0, 0, 0, 0, 0, 0, 3 * GIB, 0);
+        f.pod(sender, UUID.randomUUID(), hour, 0, 0, 0, 0, 0, 0, 0, 2 * GIB);
+        f.pod(receiver, UUID.randomUUID(), hour, 0, 0, 0, 0, 0, 0, 0, GIB);
+
+        f.rate(hour);
+
+        assertThat(quantity(sender, hour, "internal_traffic")).isEqualByComparingTo(BigDecimal.valueOf(3 * GIB));
+        assertThat(f.charged(sender, hour, "internal_traffic")).isEqualTo(30_000);
+        assertThat(f.scalar("SELECT count(*) FROM rating_line WHERE workspace_id = ?", receiver.id())).isZero();
+        assertThat(f.balance(owner)).isEqualTo(signup(owner) - 30_000);
     }
 
     @Test
@@ -278,6 +386,20 @@ class RatingIT {
         assertThat(f.balance(owner)).isEqualTo(signup(owner) - 1_000_000);
         assertThat(f.scalar("SELECT count(*) FROM rating_usage")).as("staged usage removed").isZero();
         assertNoDrift();
+    }
+
+    private BigDecimal quantity(BillingFixtures.Ws ws, OffsetDateTime hour, String line) throws SQLException {
+        try (Connection c = ds.getConnection();
+                var ps = c.prepareStatement(
+                        "SELECT sum(quantity) FROM rating_line WHERE workspace_id = ? AND hour_start = ? AND line = ?")) {
+            ps.setObject(1, ws.id());
+            ps.setObject(2, hour);
+            ps.setString(3, line);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBigDecimal(1);
+            }
+        }
     }
 
     private long shard(UUID account) throws Exception {

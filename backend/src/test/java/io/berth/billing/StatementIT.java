@@ -1,10 +1,12 @@
 package io.berth.billing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
@@ -94,6 +96,56 @@ class StatementIT {
         assertThat(csv).startsWith("statement,month,workspace,namespace,line,quantity,unit,amount,currency\n")
                 .contains("," + ws.namespace() + ",cpu,44700000000,core-us,12.416915,USD\n")
                 .endsWith(october.number() + ",2026-10,,,total,,,12.416915,USD\n");
+    }
+
+    /**
+     * A month's statement lists the free-allowance credits that paid for its hours, whenever they were created: here
+     * the last hours of last month are rated, and their credits created, this month. A late adjustment's credit goes
+     * with the adjustment to the next statement.
+     */
+    @Test
+    void aMonthsStatementListsExactlyTheAllowanceCreditsOfItsHours() throws Exception {
+        BillingFixtures f = new BillingFixtures(ds);
+        // cpu 1.00/core-h, free allowance 0.15 a month
+        f.plan("allowtest", 1_000_000, 0, 0, 0, 0, 0, 0, 0, 150_000);
+        UUID owner = f.account("UTC", "allowtest");
+        var ws = f.workspace(owner, "allowtest");
+        UUID pod = UUID.randomUUID();
+        YearMonth thisMonth = YearMonth.now(ZoneOffset.UTC);
+        OffsetDateTime first00 = thisMonth.atDay(1).atStartOfDay().atOffset(ZoneOffset.UTC);
+        OffsetDateTime late22 = first00.minusHours(2);
+        OffsetDateTime late23 = first00.minusHours(1);
+        for (int i = 0; i < 3; i++) { // 3 core-minutes: 0.050000
+            f.pod(ws, pod, late22.plusMinutes(i), 60_000_000, 0, 0, 0, 0, 0, 0, 0);
+        }
+        for (int i = 0; i < 4; i++) { // 4 core-minutes: 0.066667
+            f.pod(ws, pod, late23.plusMinutes(i), 60_000_000, 0, 0, 0, 0, 0, 0, 0);
+        }
+        for (int i = 0; i < 12; i++) { // 12 core-minutes: 0.200000, of which this month's allowance pays 0.150000
+            f.pod(ws, pod, first00.plusMinutes(i), 60_000_000, 0, 0, 0, 0, 0, 0, 0);
+        }
+        f.rate(late22);
+        f.rate(late23);
+        f.rate(first00);
+
+        StatementService.Statement last = statements.issue(owner, thisMonth.minusMonths(1));
+        // One more core-minute of last month's last hour arrives after its statement: round(5/60) − 0.066667 =
+        // 0.016666, paid by what is left of last month's allowance (0.150000 − 0.116667).
+        f.pod(ws, pod, late23.plusMinutes(4), 60_000_000, 0, 0, 0, 0, 0, 0, 0);
+        f.rate(late23);
+        StatementService.Statement current = statements.issue(owner, thisMonth);
+
+        assertThat(amounts(last)).containsExactly(entry("cpu", 116_667L), entry("free_allowance", -116_667L));
+        assertThat(last.totalMicro()).isZero();
+        assertThat(amounts(current)).containsExactly(entry("cpu", 216_666L), entry("free_allowance", -166_666L));
+        assertThat(current.totalMicro()).isEqualTo(50_000);
+        assertThat(f.scalar("SELECT count(*) FROM statement_credit c JOIN allowance_credit a "
+                + "ON a.transaction_id = c.transaction_id WHERE a.account_id = ?", owner)).isEqualTo(4);
+    }
+
+    private static Map<String, Long> amounts(StatementService.Statement s) {
+        return s.lines().stream().collect(Collectors.toMap(StatementService.Line::line,
+                StatementService.Line::amountMicro, Long::sum, java.util.LinkedHashMap::new));
     }
 
     @Test
