@@ -74,7 +74,7 @@ cgroup_destroy() {
   local path="${1#/}" h pids tries
   for tries in 1 2 3 4 5 6 7 8 9 10; do
     pids="$(for h in $(cgroup_hierarchies); do
-      [[ -d "$h/$path" ]] && find "$h/$path" -name cgroup.procs -exec cat {} + 2>/dev/null
+      if [[ -d "$h/$path" ]]; then find "$h/$path" -name cgroup.procs -exec cat {} + 2>/dev/null || true; fi
     done | sort -u)"
     [[ -z "$pids" ]] && break
     # shellcheck disable=SC2086
@@ -82,7 +82,7 @@ cgroup_destroy() {
     sleep 0.3
   done
   for h in $(cgroup_hierarchies); do
-    [[ -d "$h/$path" ]] && find "$h/$path" -depth -type d -exec rmdir {} + 2>/dev/null
+    if [[ -d "$h/$path" ]]; then find "$h/$path" -depth -type d -exec rmdir {} + 2>/dev/null || true; fi
   done
   return 0
 }

@@ -106,7 +106,8 @@ class DevStackScriptIT {
             assertThat(kubectl.run("run", "probe", "--image=berth/client:0.1.0", "--restart=Never").ok()).isTrue();
             assertThat(kubectl.run(java.time.Duration.ofSeconds(90), null, "wait", "--for=condition=Ready",
                     "pod/probe", "--timeout=80s").ok()).isTrue();
-            assertThat(hostState()).as("the running stack changes the host").isNotEqualTo(before);
+            assertThat(hostState()).as("the running stack changes the host").isNotEqualTo(before)
+                    .contains("netns berth13-node1", "link berth13lan", "cgroup /sys/fs/cgroup/cpu/berth13");
         } finally {
             Result down = stack(Map.of(), "down");
             assertThat(down.exit).as(down.output).isZero();
@@ -116,12 +117,37 @@ class DevStackScriptIT {
     }
 
     /**
-     * What a stack may change on the host, as text: the sysctls the kubelet and CNI touch, links and network namespaces,
-     * mounts, the cgroup hierarchies' top level, the paths the kubelet, CNI and iptables create, and the host's own
-     * firewall tables.
+     * What a stack may change on the host, as text: what carries this stack's network number (links, network
+     * namespaces, mounts, cgroups, BPF pins) and, when no other Berth stack runs here (another stack's pods come and
+     * go and change the host meanwhile), the host-wide part too: the sysctls the kubelet and CNI touch, the paths the
+     * kubelet, CNI and iptables create, the bpffs mount and the host's own firewall tables.
      */
     private static String hostState() throws Exception {
+        String ours = "berth" + OFFSET / 1000;
+        String ourLinks = "b" + OFFSET / 1000 + "n";
         StringBuilder b = new StringBuilder();
+        command("ip", "-o", "link", "show").lines().map(l -> l.replaceAll("^\\d+: ", "").split("[:@]")[0])
+                .filter(n -> n.startsWith(ours) || n.startsWith(ourLinks)).sorted()
+                .forEach(n -> b.append("link ").append(n).append('\n'));
+        command("ip", "netns", "list").lines().map(l -> l.split(" ")[0]).filter(n -> n.startsWith(ours + "-"))
+                .sorted().forEach(n -> b.append("netns ").append(n).append('\n'));
+        try (Stream<String> mounts = Files.lines(Path.of("/proc/self/mounts"))) {
+            mounts.map(m -> m.split(" ")[1]).filter(m -> m.contains("/" + ours) || m.contains("junit")).sorted()
+                    .forEach(m -> b.append("mount ").append(m).append('\n'));
+        }
+        try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path h : (Iterable<Path>) hierarchies::iterator) {
+                if (Files.isDirectory(h.resolve(ours))) {
+                    b.append("cgroup ").append(h.resolve(ours)).append('\n');
+                }
+            }
+        }
+        for (String path : List.of("/sys/fs/bpf/" + ours, "/run/berth-nodes/" + ours + "-n1")) {
+            b.append(path).append(Files.exists(Path.of(path)) ? " present\n" : " absent\n");
+        }
+        if (otherStacksRun()) {
+            return b.append("(other Berth stacks run here: host-wide state not compared)\n").toString();
+        }
         for (String key : List.of("vm/overcommit_memory", "kernel/panic", "kernel/panic_on_oops",
                 "net/ipv4/ip_forward")) {
             b.append(key).append('=').append(Files.readString(Path.of("/proc/sys", key)).strip()).append('\n');
@@ -131,21 +157,23 @@ class DevStackScriptIT {
         try (Stream<String> mounts = Files.lines(Path.of("/proc/self/mounts"))) {
             mounts.sorted().forEach(m -> b.append(m).append('\n'));
         }
-        for (Path h : List.of(Path.of("/sys/fs/cgroup/cpu"), Path.of("/sys/fs/cgroup/memory"),
-                Path.of("/sys/fs/cgroup/unified"), Path.of("/sys/fs/cgroup/systemd"))) {
-            if (Files.isDirectory(h)) {
-                try (Stream<Path> dirs = Files.list(h)) {
-                    dirs.filter(Files::isDirectory).map(Path::toString).sorted()
-                            .forEach(d -> b.append(d).append('\n'));
-                }
-            }
-        }
         for (String path : List.of("/var/log/containers", "/var/lib/cni", "/run/xtables.lock", "/run/berth",
-                "/run/berth-nodes", "/run/containerd", "/run/netns", "/sys/fs/bpf/berth13")) {
+                "/run/berth-nodes", "/run/containerd", "/run/netns")) {
             b.append(path).append(Files.exists(Path.of(path)) ? " present\n" : " absent\n");
         }
         b.append(command("iptables-save").lines().filter(l -> !l.startsWith("#")).reduce("", (x, y) -> x + y + "\n"));
         return b.toString();
+    }
+
+    /** Another stack on this host (the ledger of dev/lib/network.sh names every running stack). */
+    private static boolean otherStacksRun() throws IOException {
+        Path stacks = Path.of("/run/berth/stacks");
+        if (!Files.isDirectory(stacks)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.list(stacks)) {
+            return files.anyMatch(f -> !f.getFileName().toString().equals(Integer.toString(OFFSET / 1000)));
+        }
     }
 
     private static String command(String... command) throws Exception {

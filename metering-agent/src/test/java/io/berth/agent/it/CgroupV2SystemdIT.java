@@ -31,7 +31,9 @@ class CgroupV2SystemdIT {
             a.container("burn");
             boolean quota = cgroups.quota(a.uid, a.qos, "burn", 20);
             Process burner = a.start("burn", "burn", "--mem-mib", "32", "--duty", quota ? "1" : "0.2");
-            TestPod.sleep(6000);
+            // Until the cgroup has counted enough to compare (6 s on an idle machine; longer when others load it).
+            AgentProcess.await(java.time.Duration.ofSeconds(90), () -> a.cpuNanos() / 1000 > 600_000,
+                    "the burner's cgroup past 0.6 s of CPU");
             a.kill(burner);
             AgentRestartIT.settle(agent);
             Map<String, Object> t = AgentDb.totals(a.uid);
