@@ -20,31 +20,9 @@ backend_build() {
 }
 
 # The backend talks to Kubernetes as its own ServiceAccount (RBAC in deploy/cluster),
-# never as the admin; the token is re-issued on every start.
+# never as the admin.
 backend_kubeconfig() {
-  local token
-  token="$("$KUBE_BIN/kubectl" --kubeconfig "$ADMIN_KUBECONFIG" -n berth-system create token berth-backend --duration "$SA_MAX_TOKEN_EXPIRATION")" ||
-    fail "could not issue a token for berth-system/berth-backend (is deploy/cluster applied?)"
-  (umask 077 && cat >"$BACKEND_KUBECONFIG" <<KC
-apiVersion: v1
-kind: Config
-clusters:
-- name: berth-dev
-  cluster:
-    server: $KUBE_API_URL
-    certificate-authority-data: $(base64 -w0 "$PKI/ca.crt")
-users:
-- name: berth-backend
-  user:
-    token: $token
-contexts:
-- name: berth-dev
-  context:
-    cluster: berth-dev
-    user: berth-backend
-current-context: berth-dev
-KC
-  )
+  sa_kubeconfig "$BACKEND_KUBECONFIG" berth-system berth-backend
 }
 
 backend_ready() { curl -sf "$BERTH_URL/q/health/ready" >/dev/null; }

@@ -79,8 +79,9 @@ keycloak_up() {
     --http-host 127.0.0.1 --http-port "$PORT_KEYCLOAK" --http-management-port "$PORT_KEYCLOAK_MGMT" --health-enabled=true \
     --hostname "$KEYCLOAK_URL"
   started+=(keycloak)
-  # Its first start in a state directory augments the server and creates its schema: minutes on a busy machine.
-  wait_until keycloak 420 keycloak_ready
+  # Its first start in a state directory augments the server and creates its schema: minutes on a busy
+  # machine (over 7 with five stacks starting on two cores).
+  wait_until keycloak 900 keycloak_ready
 }
 
 keycloak_down() { stop_component keycloak; }

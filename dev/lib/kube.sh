@@ -62,8 +62,9 @@ keyUsage=digitalSignature,keyEncipherment"
   fi
 }
 
-write_kubeconfig() {
-  local file="$1" user="$2"
+# A kubeconfig for this stack's API server; the user's credential lines follow "user:".
+kubeconfig_with() {
+  local file="$1" user="$2" credential="$3"
   (umask 077 && cat >"$file" <<KC
 apiVersion: v1
 kind: Config
@@ -75,8 +76,7 @@ clusters:
 users:
 - name: $user
   user:
-    client-certificate-data: $(base64 -w0 "$PKI/$user.crt")
-    client-key-data: $(base64 -w0 "$PKI/$user.key")
+$credential
 contexts:
 - name: berth-dev
   context:
@@ -85,6 +85,22 @@ contexts:
 current-context: berth-dev
 KC
   )
+}
+
+# A client-certificate kubeconfig for a certificate made by pki_cert.
+write_kubeconfig() {
+  local file="$1" user="$2"
+  kubeconfig_with "$file" "$user" "    client-certificate-data: $(base64 -w0 "$PKI/$user.crt")
+    client-key-data: $(base64 -w0 "$PKI/$user.key")"
+}
+
+# A ServiceAccount token kubeconfig for a platform component that has its RBAC in deploy/;
+# the token is re-issued on every start.
+sa_kubeconfig() {
+  local file="$1" namespace="$2" account="$3" token
+  token="$("$KUBE_BIN/kubectl" --kubeconfig "$ADMIN_KUBECONFIG" -n "$namespace" create token "$account" \
+    --duration "$SA_MAX_TOKEN_EXPIRATION")" || fail "could not issue a token for $namespace/$account (is deploy/ applied?)"
+  kubeconfig_with "$file" "$account" "    token: $token"
 }
 
 apiserver_ready() {

@@ -100,33 +100,6 @@ keyUsage=digitalSignature,keyEncipherment"
   pki_cert kube-proxy "/CN=system:kube-proxy" "extendedKeyUsage=clientAuth"
 }
 
-# A ServiceAccount token kubeconfig for a node daemon that has its RBAC in deploy/.
-sa_kubeconfig() {
-  local file="$1" namespace="$2" account="$3" token
-  token="$("$KUBE_BIN/kubectl" --kubeconfig "$ADMIN_KUBECONFIG" -n "$namespace" create token "$account" \
-    --duration "$SA_MAX_TOKEN_EXPIRATION")" || fail "could not issue a token for $namespace/$account (is deploy/ applied?)"
-  (umask 077 && cat >"$file" <<KC
-apiVersion: v1
-kind: Config
-clusters:
-- name: berth-dev
-  cluster:
-    server: $KUBE_API_URL
-    certificate-authority-data: $(base64 -w0 "$PKI/ca.crt")
-users:
-- name: $account
-  user:
-    token: $token
-contexts:
-- name: berth-dev
-  context:
-    cluster: berth-dev
-    user: $account
-current-context: berth-dev
-KC
-  )
-}
-
 # --- the node's network: namespace, address, routes, masquerade and the platform guard
 
 node_network_up() {

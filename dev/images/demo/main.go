@@ -335,8 +335,13 @@ func udpConn(bind string, port int) (*net.UDPConn, error) {
 	return conn, nil
 }
 
-func udpEcho(args []string) error {
-	fs := flag.NewFlagSet("udp-echo", flag.ExitOnError)
+func udpEcho(args []string) error { return udpServe("udp-echo", args, true) }
+
+func udpSink(args []string) error { return udpServe("udp-sink", args, false) }
+
+// udpServe reads datagrams until the socket fails, echoing each back to its sender if echo is set.
+func udpServe(name string, args []string, echo bool) error {
+	fs := flag.NewFlagSet(name, flag.ExitOnError)
 	bind := fs.String("bind", "0.0.0.0", "address to listen on")
 	port := fs.Int("port", 7000, "port")
 	fs.Parse(args)
@@ -351,24 +356,8 @@ func udpEcho(args []string) error {
 		if err != nil {
 			return err
 		}
-		conn.WriteToUDP(buf[:n], peer)
-	}
-}
-
-func udpSink(args []string) error {
-	fs := flag.NewFlagSet("udp-sink", flag.ExitOnError)
-	bind := fs.String("bind", "0.0.0.0", "address to listen on")
-	port := fs.Int("port", 7000, "port")
-	fs.Parse(args)
-	conn, err := udpConn(*bind, *port)
-	if err != nil {
-		return err
-	}
-	report(map[string]any{"ready": true, "pid": os.Getpid()})
-	buf := make([]byte, 65535)
-	for {
-		if _, _, err := conn.ReadFromUDP(buf); err != nil {
-			return err
+		if echo {
+			conn.WriteToUDP(buf[:n], peer)
 		}
 	}
 }

@@ -68,7 +68,7 @@ class AgentMeteringIT {
                 "entries", "1", "name", "berth_config");
         agent = node.agent("agent", settings).start();
         for (DemoPods.Pod p : List.of(a, b, c, d)) {
-            awaitLog("traffic meter attached: pod [^ ]+ uid=" + p.uid());
+            agent.awaitLog("traffic meter attached: pod [^ ]+ uid=" + p.uid());
         }
     }
 
@@ -87,7 +87,7 @@ class AgentMeteringIT {
         node.outside("udp-echo", "-bind", RealNode.CARVED_OUT_IP, "-port", "7001");
         node.outside("udp-echo", "-bind", RealNode.BESIDE_CARVE_OUT_IP, "-port", "7001");
         quietInterfaces();
-        settle();
+        agent.settle();
         Map<String, Object> aBefore = AgentDb.totals(a.uid());
         Map<String, Object> bBefore = AgentDb.totals(b.uid());
         JsonNode toPod = node.pods.exec(a, "udp-ping", "-dst", b.ip(), "-port", "7000", "-size", "1000", "-count",
@@ -101,7 +101,7 @@ class AgentMeteringIT {
         for (JsonNode r : List.of(toPod, toInternet, toCarveOut, besideCarveOut)) {
             assertThat(r.get("echoed").asLong()).as("lock-step echo loses nothing").isEqualTo(r.get("sent").asLong());
         }
-        settle();
+        agent.settle();
 
         long podToPod = 500L * (1000 + IPV4_UDP_HEADERS);
         long internal = podToPod + 100L * (600 + IPV4_UDP_HEADERS);
@@ -129,13 +129,13 @@ class AgentMeteringIT {
     @Test
     @Order(3)
     void tcpBulkIsCountedAsTheWireCarriesItWithinOnePercent() {
-        settle();
+        agent.settle();
         Map<String, Object> cBefore = AgentDb.totals(c.uid());
         Map<String, Object> dBefore = AgentDb.totals(d.uid());
         long payload = 8L << 20;
         JsonNode r = node.pods.exec(c, "tcp-send", "-dst", d.ip(), "-port", "7001", "-bytes", Long.toString(payload));
         assertThat(r.get("sent").asLong()).isEqualTo(payload);
-        settle();
+        agent.settle();
         // Segmentation offload hands the interface 64 KiB super-packets; on the wire each 1448-byte segment
         // (MSS 1460 less the timestamp option) carries 20 + 32 bytes of IP and TCP headers: 1500-byte packets.
         double wire = Math.ceil(payload / 1448.0) * 1500;
@@ -180,7 +180,7 @@ class AgentMeteringIT {
         if (device != null) {
             AgentIo.enableIoAccounting(node.cgroup(burner, "blkio"), device);
         }
-        awaitLog("traffic meter attached: pod [^ ]+ uid=" + burner.uid());
+        agent.awaitLog("traffic meter attached: pod [^ ]+ uid=" + burner.uid());
         // Two runs done: restarted once, and the second run ended well.
         AgentProcess.await(Duration.ofSeconds(90), () -> {
             ContainerStatus s = ItCluster.admin().pods().inNamespace(node.namespace).withName("burner").get()
@@ -197,7 +197,7 @@ class AgentMeteringIT {
                 + seconds(done.getState().getTerminated().getStartedAt(),
                         done.getState().getTerminated().getFinishedAt())
                 + 2;
-        settle();
+        agent.settle();
 
         Map<String, Object> t = AgentDb.totals(burner.uid());
         report("burner cpu", Map.of("metered_usec", num(t, "cpu_usec"), "cgroup_usec", kernelUsec, "mem_max",
@@ -220,8 +220,8 @@ class AgentMeteringIT {
     void aDeletedPodGetsItsLastRowAndGivesUpItsSlot() throws Exception {
         long rowsBefore = num(AgentDb.totals(b.uid()), "windows");
         node.pods.delete(b.name());
-        awaitLog("pod deleted: [^ ]+ uid=" + b.uid());
-        settle();
+        agent.awaitLog("pod deleted: [^ ]+ uid=" + b.uid());
+        agent.settle();
         Path slots = node.stateDir.resolve("slots.json");
         AgentProcess.await(Duration.ofSeconds(10), () -> !read(slots).contains(b.uid()), "slot released");
         assertThat(num(AgentDb.totals(b.uid()), "windows")).isGreaterThanOrEqualTo(rowsBefore);
@@ -326,21 +326,6 @@ class AgentMeteringIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** Waits until the agent has closed two more windows and sent everything. */
-    void settle() {
-        double closed = agent.metric("berth_agent_windows_closed_total");
-        AgentProcess.await(Duration.ofSeconds(30),
-                () -> agent.metric("berth_agent_windows_closed_total") >= closed + 2
-                        && agent.metric("berth_agent_spool_segments") == 0,
-                "two more windows closed and sent");
-    }
-
-    void awaitLog(String regex) {
-        var pattern = java.util.regex.Pattern.compile(regex);
-        AgentProcess.await(Duration.ofSeconds(30), () -> pattern.matcher(agent.fullLog()).find(),
-                "log line /" + regex + "/");
     }
 
     static void report(String what, Map<String, ?> values) {

@@ -194,6 +194,20 @@ final class AgentProcess implements AutoCloseable {
         }
     }
 
+    /** Waits until the agent has closed two more windows and sent everything. */
+    void settle() {
+        double closed = metric("berth_agent_windows_closed_total");
+        await(Duration.ofSeconds(30),
+                () -> metric("berth_agent_windows_closed_total") >= closed + 2
+                        && metric("berth_agent_spool_segments") == 0,
+                "two more windows closed and sent");
+    }
+
+    void awaitLog(String regex) {
+        java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(regex);
+        await(Duration.ofSeconds(30), () -> pattern.matcher(fullLog()).find(), "log line /" + regex + "/");
+    }
+
     static void await(Duration timeout, BooleanSupplier condition, String what) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +32,7 @@ class AgentRestartIT {
             DemoPods.Pod a = node.pods.create("a", burnerAndClient(node, "a", "200m", 50, 16));
             AgentProcess agent = node.agent("agent", node.settings()).start();
             for (DemoPods.Pod p : List.of(a, b)) {
-                awaitLog(agent, "traffic meter attached: pod [^ ]+ uid=" + p.uid());
+                agent.awaitLog("traffic meter attached: pod [^ ]+ uid=" + p.uid());
             }
 
             CompletableFuture<JsonNode> toPod = CompletableFuture.supplyAsync(() -> node.pods.execIn(a, "app",
@@ -53,7 +52,7 @@ class AgentRestartIT {
             JsonNode internet = toInternet.get();
             awaitTerminated(node, "a", "burn");
             long cgroupUsec = node.cpuNanos(a) / 1000;
-            settle(agent);
+            agent.settle();
 
             long podSent = pod.get("sent").asLong();
             long podEchoed = pod.get("echoed").asLong();
@@ -138,17 +137,4 @@ class AgentRestartIT {
         assertThat((double) metered).as(what).isCloseTo(reference, within(reference * 0.001));
     }
 
-    static void settle(AgentProcess agent) {
-        double closed = agent.metric("berth_agent_windows_closed_total");
-        AgentProcess.await(Duration.ofSeconds(30),
-                () -> agent.metric("berth_agent_windows_closed_total") >= closed + 2
-                        && agent.metric("berth_agent_spool_segments") == 0,
-                "two more windows closed and sent");
-    }
-
-    static void awaitLog(AgentProcess agent, String regex) {
-        Pattern pattern = Pattern.compile(regex);
-        AgentProcess.await(Duration.ofSeconds(30), () -> pattern.matcher(agent.fullLog()).find(),
-                "log line /" + regex + "/");
-    }
 }

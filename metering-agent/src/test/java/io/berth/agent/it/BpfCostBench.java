@@ -42,7 +42,7 @@ class BpfCostBench {
             settings.put("berth.agent.read-interval", "10s");
             AgentProcess agent = node.agent("agent", settings).start();
             for (DemoPods.Pod p : new DemoPods.Pod[]{a, b, c}) {
-                AgentRestartIT.awaitLog(agent, "traffic meter attached: pod [^ ]+ uid=" + p.uid());
+                agent.awaitLog("traffic meter attached: pod [^ ]+ uid=" + p.uid());
             }
             Path programs;
             try (Stream<Path> builds = Files.list(Path.of(node.pinPath, "progs"))) {

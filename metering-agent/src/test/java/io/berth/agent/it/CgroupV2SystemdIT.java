@@ -35,7 +35,7 @@ class CgroupV2SystemdIT {
             AgentProcess.await(java.time.Duration.ofSeconds(90), () -> a.cpuNanos() / 1000 > 600_000,
                     "the burner's cgroup past 0.6 s of CPU");
             a.kill(burner);
-            AgentRestartIT.settle(agent);
+            agent.settle();
             Map<String, Object> t = AgentDb.totals(a.uid);
             long cgroupUsec = a.cpuNanos() / 1000;
             System.out.println("[v2-it] root " + cgroups.root() + " path " + cgroups.relative(a.uid, a.qos)

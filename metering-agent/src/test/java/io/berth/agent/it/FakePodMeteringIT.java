@@ -44,7 +44,7 @@ class FakePodMeteringIT {
     @Test
     void ipv6UniqueLocalIsInternalAndGlobalIsExternal() {
         TestPod g = node.ipv6Pod("g", cgroups);
-        awaitLog("traffic meter attached: pod [^ ]+ uid=" + g.uid);
+        agent.awaitLog("traffic meter attached: pod [^ ]+ uid=" + g.uid);
         // Bound to each address, so that replies come from the address asked (a socket on :: would answer from
         // the address the route picks: fd00:6::1).
         node.startIn(g.netns + "p", "udp-echo", "--bind", "2001:db8:6::10", "--port", "7000");
@@ -56,9 +56,9 @@ class FakePodMeteringIT {
                 "100");
         assertThat(internet.get("echoed").asLong()).isEqualTo(100);
         assertThat(ula.get("echoed").asLong()).isEqualTo(100);
-        settle();
+        agent.settle();
         Map<String, Object> t = AgentDb.totals(g.uid);
-        report("pod g (IPv6)", t);
+        AgentMeteringIT.report("pod g (IPv6)", t);
         long ipv6Udp = 100L * (1000 + 40 + 8);
         // Exactly the datagrams to and from 2001:db8:6::10; the internal side also carries neighbour discovery and
         // MLD (ff02::/16, fe80::/10, or ND from global addresses), which IPv6 needs and which is internal too.
@@ -70,13 +70,13 @@ class FakePodMeteringIT {
     @Test
     void aPodWhoseNamespaceVanishesIsSkippedAndLoggedNeverFatal() {
         TestPod e = node.pod("e", "10.244.7.6", cgroups);
-        awaitLog("traffic meter attached: pod [^ ]+ uid=" + e.uid);
+        agent.awaitLog("traffic meter attached: pod [^ ]+ uid=" + e.uid);
         // The pod's sandbox goes away under the agent: processes, network namespace, then the cgroup.
         e.killAll();
         node.network.removeNetns(e.netns);
-        awaitLog("uid=" + e.uid + " skipped by the traffic meter");
+        agent.awaitLog("uid=" + e.uid + " skipped by the traffic meter");
         cgroups.remove(e.uid, e.qos);
-        awaitLog("uid=" + e.uid + " skipped this read: its cgroup vanished");
+        agent.awaitLog("uid=" + e.uid + " skipped this read: its cgroup vanished");
 
         // Pods that vanish while the agent attaches to them: created and torn down at once, many times.
         List<TestPod> churn = new ArrayList<>();
@@ -98,22 +98,4 @@ class FakePodMeteringIT {
                 + agent.fullLog().lines().filter(l -> l.contains("skipped")).count());
     }
 
-    /** Waits until the agent has closed two more windows and sent everything. */
-    void settle() {
-        double closed = agent.metric("berth_agent_windows_closed_total");
-        AgentProcess.await(Duration.ofSeconds(30),
-                () -> agent.metric("berth_agent_windows_closed_total") >= closed + 2
-                        && agent.metric("berth_agent_spool_segments") == 0,
-                "two more windows closed and sent");
-    }
-
-    void awaitLog(String regex) {
-        var pattern = java.util.regex.Pattern.compile(regex);
-        AgentProcess.await(Duration.ofSeconds(30), () -> pattern.matcher(agent.fullLog()).find(),
-                "log line /" + regex + "/");
-    }
-
-    static void report(String what, Map<String, ?> values) {
-        System.out.println("[metering-it] " + what + ": " + values);
-    }
 }

@@ -4,13 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 
 import io.berth.agent.cgroup.CgroupLayout;
 
@@ -20,43 +15,32 @@ import io.berth.agent.cgroup.CgroupLayout;
  */
 final class NodeFixture implements AutoCloseable {
 
-    final String id = HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt(1 << 16));
-    final String node = "bm-it-" + id;
+    private final AgentHarness harness;
+    final String id;
+    final String node;
     final Path work;
     final Path stateDir;
     final String pinPath;
     final TestNetwork network;
-    final Path kubeconfig;
     final List<TestPod> pods = new ArrayList<>();
-    private final List<AgentProcess> agents = new ArrayList<>();
     private final List<Process> outside = new ArrayList<>();
 
     NodeFixture(String testName) {
         TestNetwork.removeLeftovers();
-        AgentDb.migrate();
+        harness = new AgentHarness(testName);
+        id = harness.id;
+        node = "bm-it-" + id;
+        work = harness.work;
+        stateDir = harness.stateDir;
+        pinPath = harness.pinPath;
         ItCluster.ensureNamespace(ItCluster.NAMESPACE);
         ItCluster.createNode(node, TestNetwork.POD_CIDR, "192.0.2.7");
-        kubeconfig = ItCluster.agentKubeconfig();
-        work = Path.of("target/it", testName + "-" + id).toAbsolutePath();
-        stateDir = work.resolve("state");
-        pinPath = "/sys/fs/bpf/berth-it-" + id;
         network = new TestNetwork(id);
     }
 
     /** The agent's settings for this node: 2 s windows, 1 s reads, this node's state and pins. */
     Map<String, String> settings() {
-        Map<String, String> s = new HashMap<>(AgentDb.settings());
-        s.put("berth.agent.node-name", node);
-        s.put("berth.agent.kubeconfig", kubeconfig.toString());
-        s.put("berth.agent.namespace", ItCluster.AGENT_NAMESPACE);
-        s.put("berth.agent.state-dir", stateDir.toString());
-        s.put("berth.agent.interval", "2s");
-        s.put("berth.agent.read-interval", "1s");
-        s.put("berth.agent.cgroup.driver", "cgroupfs");
-        s.put("berth.agent.net.pin-path", pinPath);
-        s.put("berth.agent.net.external-cidrs", TestNetwork.CARVED_OUT_CIDR);
-        s.put("berth.agent.collector.enabled", "false");
-        return s;
+        return harness.settings(node, TestNetwork.CARVED_OUT_CIDR);
     }
 
     AgentProcess agent(String name, Map<String, String> settings) {
@@ -64,11 +48,7 @@ final class NodeFixture implements AutoCloseable {
     }
 
     AgentProcess agent(String name, Map<String, String> settings, Map<String, String> extraEnv) {
-        Map<String, String> env = new HashMap<>(AgentDb.env());
-        env.putAll(extraEnv);
-        AgentProcess a = new AgentProcess(work.resolve(name + ".log"), settings, env);
-        agents.add(a);
-        return a;
+        return harness.agent(name, settings, extraEnv);
     }
 
     TestPod pod(String name, String ip, TestCgroups cgroups) {
@@ -143,9 +123,7 @@ final class NodeFixture implements AutoCloseable {
 
     @Override
     public void close() {
-        for (AgentProcess a : agents) {
-            a.close();
-        }
+        harness.close();
         for (Process p : outside) {
             p.destroyForcibly();
         }
@@ -159,13 +137,6 @@ final class NodeFixture implements AutoCloseable {
         } catch (RuntimeException e) {
             // the stack may be gone
         }
-        Path pins = Path.of(pinPath);
-        if (Files.exists(pins)) {
-            try (Stream<Path> files = Files.walk(pins)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                // best effort
-            }
-        }
+        harness.removePins();
     }
 }

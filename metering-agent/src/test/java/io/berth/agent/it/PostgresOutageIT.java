@@ -32,11 +32,11 @@ class PostgresOutageIT {
             DemoPods.Pod b = node.running("b", null, "udp-echo", "-bind", "0.0.0.0", "-port", "7000");
             DemoPods.Pod a = node.pods.create("a", AgentRestartIT.burnerAndClient(node, "a", "50m", 160, 8));
             AgentProcess agent = node.agent("agent", node.settings()).start();
-            AgentRestartIT.awaitLog(agent, "traffic meter attached: pod [^ ]+ uid=" + a.uid());
-            AgentRestartIT.awaitLog(agent, "traffic meter attached: pod [^ ]+ uid=" + b.uid());
+            agent.awaitLog("traffic meter attached: pod [^ ]+ uid=" + a.uid());
+            agent.awaitLog("traffic meter attached: pod [^ ]+ uid=" + b.uid());
             // Exact byte counts over the traffic's interval: the interfaces' IPv6 start-up chatter is done by then.
             AgentMeteringIT.quietInterfaces();
-            AgentRestartIT.settle(agent);
+            agent.settle();
             Map<String, Object> beforeTraffic = AgentDb.totals(a.uid());
             CompletableFuture<JsonNode> traffic = CompletableFuture.supplyAsync(() -> node.pods.execIn(a, "app",
                     "udp-ping", "-dst", b.ip(), "-port", "7000", "-size", "500", "-duration", "150s", "-gap",
@@ -73,7 +73,7 @@ class PostgresOutageIT {
             long cgroupUsec = node.cpuNanos(a) / 1000;
             AgentProcess.await(Duration.ofSeconds(60), () -> agent.metric("berth_agent_spool_segments") == 0,
                     "spool drained");
-            AgentRestartIT.settle(agent);
+            agent.settle();
 
             long reference = sent.get("sent").asLong() * (500 + 28);
             Map<String, Object> all = AgentDb.totals(a.uid());

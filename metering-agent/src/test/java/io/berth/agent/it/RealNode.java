@@ -2,11 +2,8 @@ package io.berth.agent.it;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 import io.berth.testing.DemoPods;
 import io.berth.testing.Kubectl;
@@ -27,48 +24,38 @@ final class RealNode implements AutoCloseable {
     static final String CARVED_OUT_IP = "10.250.0.10";
     static final String BESIDE_CARVE_OUT_IP = "10.250.1.10";
 
-    final String id = HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt(1 << 16));
+    private final AgentHarness harness;
+    final String id;
     final int number;
     final String node;
-    final String namespace = "agent-it-" + id;
+    final String namespace;
     final Path work;
     final Path stateDir;
     final String pinPath;
-    final Path kubeconfig;
     final DemoPods pods;
-    private final List<AgentProcess> agents = new ArrayList<>();
     private final List<Process> outside = new ArrayList<>();
     private boolean carveOut;
 
     RealNode(String testName, int number) {
         this.number = number;
         this.node = Nodes.name(number);
-        AgentDb.migrate();
+        harness = new AgentHarness(testName);
+        id = harness.id;
+        namespace = "agent-it-" + id;
+        work = harness.work;
+        stateDir = harness.stateDir;
+        pinPath = harness.pinPath;
         ItCluster.admin().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
                 .endMetadata().build()).create();
-        kubeconfig = ItCluster.agentKubeconfig();
-        work = Path.of("target/it", testName + "-" + id).toAbsolutePath();
-        stateDir = work.resolve("state");
-        pinPath = "/sys/fs/bpf/berth-it-" + id;
         pods = new DemoPods(Kubectl.withKubeconfig(ItCluster.read(Path.of(RealStack.get("ADMIN_KUBECONFIG")))),
                 namespace);
     }
 
     /** The agent's settings for this node: 2 s windows, 1 s reads, this node's kubelet root, its own state and pins. */
     Map<String, String> settings() {
-        Map<String, String> s = new HashMap<>(AgentDb.settings());
-        s.put("berth.agent.node-name", node);
-        s.put("berth.agent.kubeconfig", kubeconfig.toString());
-        s.put("berth.agent.namespace", ItCluster.AGENT_NAMESPACE);
-        s.put("berth.agent.state-dir", stateDir.toString());
-        s.put("berth.agent.interval", "2s");
-        s.put("berth.agent.read-interval", "1s");
-        s.put("berth.agent.cgroup.driver", "cgroupfs");
+        Map<String, String> s = harness.settings(node, CARVED_OUT_CIDR);
         s.put("berth.agent.cgroup.kubelet-root", Nodes.cgroupRoot(number));
-        s.put("berth.agent.net.pin-path", pinPath);
         s.put("berth.agent.net.service-cidrs", RealStack.get("SERVICE_CIDR"));
-        s.put("berth.agent.net.external-cidrs", CARVED_OUT_CIDR);
-        s.put("berth.agent.collector.enabled", "false");
         return s;
     }
 
@@ -77,11 +64,7 @@ final class RealNode implements AutoCloseable {
     }
 
     AgentProcess agent(String name, Map<String, String> settings, Map<String, String> extraEnv) {
-        Map<String, String> env = new HashMap<>(AgentDb.env());
-        env.putAll(extraEnv);
-        AgentProcess a = new AgentProcess(work.resolve(name + ".log"), settings, env);
-        agents.add(a);
-        return a;
+        return harness.agent(name, settings, extraEnv);
     }
 
     /** A client pod on this node (berth/client: sleeps; the test execs the demo program in it). */
@@ -137,9 +120,7 @@ final class RealNode implements AutoCloseable {
 
     @Override
     public void close() {
-        for (AgentProcess a : agents) {
-            a.close();
-        }
+        harness.close();
         for (Process p : outside) {
             p.destroyForcibly();
         }
@@ -152,6 +133,6 @@ final class RealNode implements AutoCloseable {
                     "10.250.0.0/16");
         }
         ItCluster.admin().namespaces().withName(namespace).delete();
-        Host.quiet("rm", "-rf", pinPath);
+        harness.removePins();
     }
 }
