@@ -67,9 +67,7 @@ agent_up() {
   local n
   agent_build
   "$BERTH_ROOT/dev/images/build" "$AGENT_IMAGES_LIST" metering-agent || fail "building the agent's image failed (see above)"
-  for ((n = 1; n <= NODE_COUNT; n++)); do
-    IMAGES_LIST="$AGENT_IMAGES_LIST" node_import_images "$n"
-  done
+  registry_push "$AGENT_IMAGES_LIST"
   kubectl_admin apply -f "$BERTH_ROOT/deploy/metering-agent/00-namespace.yaml" >>"$LOGS/addons.log" 2>&1 ||
     fail "applying deploy/metering-agent/00-namespace.yaml failed (see $LOGS/addons.log)"
   kubectl_admin -n berth-metering create secret generic berth-metering-agent-db \
@@ -79,19 +77,19 @@ agent_up() {
   mkdir -p "$ADDONS/metering-agent" "$BERTH_STATE/agent"
   cat >"$ADDONS/metering-agent/kustomization.yaml" <<YAML
 # Written by dev/stack: deploy/metering-agent as it is, but for what a host shared by
-# several stacks and nodes needs (each node's state and BPF pins apart) and the local
-# image (no registry).
+# several stacks and nodes needs (each node's state and BPF pins apart) and the image
+# this stack built, by its digest in the stack's registry (a new build rolls the agents).
 resources:
   - $(realpath --relative-to="$ADDONS/metering-agent" "$BERTH_ROOT/deploy/metering-agent")
+images:
+  - name: berth/metering-agent
+    digest: $(registry_digest docker.io/berth/metering-agent:0.1.0)
 patches:
   - target: {kind: DaemonSet, name: berth-metering-agent}
     patch: |
       - op: replace
         path: /spec/template/spec/volumes/2/hostPath/path
         value: $BERTH_STATE/agent
-      - op: replace
-        path: /spec/template/spec/containers/0/imagePullPolicy
-        value: Never
       - op: add
         path: /spec/template/spec/containers/0/env/-
         value: {name: BERTH_AGENT_STATE_DIR, value: "/var/lib/berth-agent/\$(BERTH_AGENT_NODE_NAME)"}
@@ -101,11 +99,6 @@ patches:
 YAML
   kubectl_admin apply -k "$ADDONS/metering-agent" >>"$LOGS/addons.log" 2>&1 ||
     { tail -n 20 "$LOGS/addons.log" >&2; fail "applying the metering agent failed (see $LOGS/addons.log)"; }
-  # A new image under the same tag: running pods must be replaced to pick it up.
-  if ! cmp -s "$AGENT_IMAGES_LIST" "$ADDONS/agent-image.deployed"; then
-    kubectl_admin -n berth-metering rollout restart daemonset/berth-metering-agent >>"$LOGS/addons.log" 2>&1 || true
-    cp "$AGENT_IMAGES_LIST" "$ADDONS/agent-image.deployed"
-  fi
   kubectl_admin -n berth-metering rollout status daemonset/berth-metering-agent --timeout 240s >>"$LOGS/addons.log" 2>&1 ||
     { kubectl_admin -n berth-metering get pods -o wide >&2 || true; fail "the metering agent did not become ready within 240s (see $LOGS/addons.log and kubectl -n berth-metering logs ds/berth-metering-agent)"; }
 }
@@ -119,5 +112,4 @@ agent_down() {
     >>"$LOGS/addons.log" 2>&1 || true
   kubectl_admin -n berth-metering wait --for=delete pod -l app.kubernetes.io/name=berth-metering-agent \
     --timeout=60s >>"$LOGS/addons.log" 2>&1 || true
-  rm -f "$ADDONS/agent-image.deployed"
 }

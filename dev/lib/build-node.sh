@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the node's own Go programs from the Go module proxy into $BERTH_CACHE, once per
-# version: containerd (with its runc shim and ctr), crictl, CoreDNS and kube-router (its
-# NetworkPolicy controller). runc and the CNI plugins come from Debian's packages; the
+# version: containerd (with its runc shim and ctr), crictl, CoreDNS, kube-router (its
+# NetworkPolicy controller) and the registry the nodes pull images from. runc and the CNI plugins come from Debian's packages; the
 # kubelet and kube-proxy are built with the control plane (build-k8s.sh). No prebuilt
 # binary is downloaded.
 set -euo pipefail
@@ -47,6 +47,11 @@ go_build "$BERTH_CACHE/cri-tools/$BERTH_CRICTL_VERSION" crictl sigs.k8s.io/cri-t
 go_build "$BERTH_CACHE/kube-router/$BERTH_KUBE_ROUTER_VERSION" kube-router github.com/cloudnativelabs/kube-router/v2 \
   "$BERTH_KUBE_ROUTER_VERSION" github.com/cloudnativelabs/kube-router/v2/cmd/kube-router \
   -ldflags "-s -w -X github.com/cloudnativelabs/kube-router/v2/pkg/version.Version=$BERTH_KUBE_ROUTER_VERSION"
+
+# The stack's image registry (dev/lib/registry.sh): distribution's reference registry.
+go_build "$BERTH_CACHE/registry/$BERTH_REGISTRY_VERSION" registry github.com/distribution/distribution/v3 \
+  "$BERTH_REGISTRY_VERSION" github.com/distribution/distribution/v3/cmd/registry \
+  -ldflags "-s -w -X github.com/distribution/distribution/v3/version.version=$BERTH_REGISTRY_VERSION"
 
 # CoreDNS with the plugins a cluster's DNS needs and nothing else: its main wires the
 # plugins in at compile time, so Berth's main names them (and their order).
@@ -94,4 +99,4 @@ GO
   ) || fail_build coredns "github.com/coredns/coredns@$BERTH_COREDNS_VERSION"
   mv "$coredns_dir/coredns.tmp" "$coredns_dir/coredns"
 fi
-log "node programs built: containerd $BERTH_CONTAINERD_VERSION, crictl $BERTH_CRICTL_VERSION, kube-router $BERTH_KUBE_ROUTER_VERSION, CoreDNS $BERTH_COREDNS_VERSION"
+log "node programs built: containerd $BERTH_CONTAINERD_VERSION, crictl $BERTH_CRICTL_VERSION, kube-router $BERTH_KUBE_ROUTER_VERSION, CoreDNS $BERTH_COREDNS_VERSION, registry $BERTH_REGISTRY_VERSION"

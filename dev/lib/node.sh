@@ -1,5 +1,6 @@
 # The stack's worker nodes: each a network namespace on the stack's LAN (network.sh)
-# running containerd v2 with Debian's runc and CNI plugins, the kubelet, kube-proxy
+# running containerd v2 (pulling images from the stack's registry, registry.sh) with
+# Debian's runc and CNI plugins, the kubelet, kube-proxy
 # (nftables) and kube-router's NetworkPolicy controller (iptables + ipset), with its own
 # cgroup root so that no two kubelets on this host see each other's pods. State lives in
 # $BERTH_STATE/nodes/<n>. Sourced by dev/stack.
@@ -190,6 +191,14 @@ node_containerd_config() {
   ]
 }
 JSON
+  # Images come from the stack's registry (registry.sh): docker.io is served by it alone,
+  # over HTTP on the LAN, so berth/web:0.1.0 means the stack's own image and nothing is
+  # fetched from the internet.
+  mkdir -p "$dir/containerd/certs.d/docker.io"
+  cat >"$dir/containerd/certs.d/docker.io/hosts.toml" <<TOML
+# Written by dev/stack: $(node_name "$n") pulls docker.io images from the stack's registry only.
+server = "http://$REGISTRY_ADDR"
+TOML
   cat >"$dir/containerd/config.toml" <<TOML
 # containerd for $(node_name "$n"), written by dev/stack. Every path is this node's own.
 version = 4
@@ -210,6 +219,8 @@ imports = []
 
   [plugins.'io.containerd.cri.v1.images']
     snapshotter = 'overlayfs'
+    [plugins.'io.containerd.cri.v1.images'.registry]
+      config_path = '$dir/containerd/certs.d'
     [plugins.'io.containerd.cri.v1.images'.pinned_images]
       sandbox = '$PAUSE_IMAGE'
 
@@ -260,21 +271,6 @@ node_start_containerd() {
     "$(node_system_cgroup "$n")" "$CONTAINERD_BIN/containerd" --config "$dir/containerd/config.toml"
   started+=("containerd-$n")
   wait_until "containerd-$n" 60 containerd_ready "$n"
-}
-
-# Every image dev/images built goes into the node's image store; pods use them with
-# imagePullPolicy IfNotPresent or Never (there is no registry).
-node_import_images() {
-  local n="$1" archive imported
-  imported="$(node_dir "$n")/containerd/imported"
-  touch "$imported"
-  while read -r archive; do
-    # Archive names carry their inputs' hash: one imported once stays imported.
-    grep -qxF "$archive" "$imported" && continue
-    "$CONTAINERD_BIN/ctr" --address "$(node_socket "$n")" -n k8s.io images import --local "$archive" \
-      >>"$LOGS/images-$n.log" 2>&1 || { tail -5 "$LOGS/images-$n.log" >&2; fail "importing $archive into $(node_name "$n") failed (see $LOGS/images-$n.log)"; }
-    echo "$archive" >>"$imported"
-  done <"$IMAGES_LIST"
 }
 
 # --- the kubelet
@@ -419,7 +415,6 @@ node_up() {
   cgroup_make "$(node_cgroup "$n")"
   cgroup_make "$(node_system_cgroup "$n")"
   node_start_containerd "$n"
-  node_import_images "$n"
   node_start_kubelet "$n"
   node_start_kube_proxy "$n"
   node_start_kube_router "$n"

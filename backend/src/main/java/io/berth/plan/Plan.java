@@ -52,6 +52,39 @@ public class Plan extends PanacheEntityBase {
     public int maxNodeports;
     @Column(name = "max_loadbalancers")
     public int maxLoadbalancers;
+    @Column(name = "max_deployments")
+    public int maxDeployments;
+    @Column(name = "max_replica_sets")
+    public int maxReplicaSets;
+    @Column(name = "max_stateful_sets")
+    public int maxStatefulSets;
+    @Column(name = "max_controller_revisions")
+    public int maxControllerRevisions;
+    @Column(name = "max_jobs")
+    public int maxJobs;
+    @Column(name = "max_cron_jobs")
+    public int maxCronJobs;
+    @Column(name = "max_service_accounts")
+    public int maxServiceAccounts;
+    @Column(name = "max_roles")
+    public int maxRoles;
+    @Column(name = "max_role_bindings")
+    public int maxRoleBindings;
+    @Column(name = "max_ingresses")
+    public int maxIngresses;
+    @Column(name = "max_network_policies")
+    public int maxNetworkPolicies;
+    @Column(name = "max_horizontal_pod_autoscalers")
+    public int maxHorizontalPodAutoscalers;
+    @Column(name = "max_pod_disruption_budgets")
+    public int maxPodDisruptionBudgets;
+    /** Extended resources the plan offers (nvidia.com/gpu, hugepages-2Mi, ...), paired with their maxima. */
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(name = "extended_resources")
+    public String[] extendedResources;
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(name = "extended_resource_limits")
+    public Long[] extendedResourceLimits;
     @JdbcTypeCode(SqlTypes.ARRAY)
     @Column(name = "storage_classes")
     public String[] storageClasses;

@@ -3,6 +3,7 @@ package io.berth.plan;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -88,6 +89,14 @@ public class PlanService {
                 new Field("maxPvcs", v.maxPvcs()),
                 new Field("maxReplicationControllers", v.maxReplicationControllers()),
                 new Field("maxNodeports", v.maxNodeports()), new Field("maxLoadbalancers", v.maxLoadbalancers()),
+                new Field("maxDeployments", v.maxDeployments()), new Field("maxReplicaSets", v.maxReplicaSets()),
+                new Field("maxStatefulSets", v.maxStatefulSets()),
+                new Field("maxControllerRevisions", v.maxControllerRevisions()), new Field("maxJobs", v.maxJobs()),
+                new Field("maxCronJobs", v.maxCronJobs()), new Field("maxServiceAccounts", v.maxServiceAccounts()),
+                new Field("maxRoles", v.maxRoles()), new Field("maxRoleBindings", v.maxRoleBindings()),
+                new Field("maxIngresses", v.maxIngresses()), new Field("maxNetworkPolicies", v.maxNetworkPolicies()),
+                new Field("maxHorizontalPodAutoscalers", v.maxHorizontalPodAutoscalers()),
+                new Field("maxPodDisruptionBudgets", v.maxPodDisruptionBudgets()),
                 new Field("priceCpuCoreHour", v.priceCpuCoreHour()),
                 new Field("priceMemoryGibHour", v.priceMemoryGibHour()),
                 new Field("priceStorageGibHour", v.priceStorageGibHour()),
@@ -105,10 +114,25 @@ public class PlanService {
         require(v.defaultMemoryRequestBytes() > 0, "defaultMemoryRequestBytes", "must be positive");
         require(v.defaultMemoryLimitBytes() >= v.defaultMemoryRequestBytes(), "defaultMemoryLimitBytes",
                 "must be at least defaultMemoryRequestBytes");
+        require(v.extendedResources() != null && v.extendedResources().entrySet().stream()
+                .allMatch(e -> e.getKey() != null && EXTENDED_RESOURCE.matcher(e.getKey()).matches()
+                        && !e.getKey().contains("kubernetes.io/") && !e.getKey().startsWith("requests.")
+                        && !e.getKey().startsWith("limits.") && e.getValue() != null && e.getValue() >= 0),
+                "extendedResources",
+                "must map extended resource names (a domain-prefixed name such as nvidia.com/gpu, without requests. or "
+                        + "limits., or hugepages-<size>) to a maximum of at least 0");
         require(v.storageClasses() != null && v.storageClasses().stream()
                 .allMatch(c -> c != null && c.matches("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")), "storageClasses",
                 "must be a list of StorageClass names");
     }
+
+    /**
+     * An extended resource's name as Kubernetes takes it (a domain-prefixed name outside kubernetes.io), or hugepages of
+     * a size.
+     */
+    static final Pattern EXTENDED_RESOURCE = Pattern.compile(
+            "^(hugepages-[1-9][0-9]*(Ki|Mi|Gi)|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+"
+                    + "/[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$");
 
     private static void copy(PlanView v, Plan p) {
         p.name = v.name().strip();
@@ -129,6 +153,22 @@ public class PlanService {
         p.maxReplicationControllers = v.maxReplicationControllers();
         p.maxNodeports = v.maxNodeports();
         p.maxLoadbalancers = v.maxLoadbalancers();
+        p.maxDeployments = v.maxDeployments();
+        p.maxReplicaSets = v.maxReplicaSets();
+        p.maxStatefulSets = v.maxStatefulSets();
+        p.maxControllerRevisions = v.maxControllerRevisions();
+        p.maxJobs = v.maxJobs();
+        p.maxCronJobs = v.maxCronJobs();
+        p.maxServiceAccounts = v.maxServiceAccounts();
+        p.maxRoles = v.maxRoles();
+        p.maxRoleBindings = v.maxRoleBindings();
+        p.maxIngresses = v.maxIngresses();
+        p.maxNetworkPolicies = v.maxNetworkPolicies();
+        p.maxHorizontalPodAutoscalers = v.maxHorizontalPodAutoscalers();
+        p.maxPodDisruptionBudgets = v.maxPodDisruptionBudgets();
+        var extended = new java.util.TreeMap<>(v.extendedResources());
+        p.extendedResources = extended.keySet().toArray(String[]::new);
+        p.extendedResourceLimits = extended.values().toArray(Long[]::new);
         p.storageClasses = v.storageClasses().toArray(String[]::new);
         p.defaultCpuRequestMillis = v.defaultCpuRequestMillis();
         p.defaultCpuLimitMillis = v.defaultCpuLimitMillis();

@@ -2,6 +2,8 @@ package io.berth.web;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -81,6 +83,35 @@ public class AdminPlansPage {
         @RestForm
         public int maxLoadbalancers;
         @RestForm
+        public int maxDeployments;
+        @RestForm
+        public int maxReplicaSets;
+        @RestForm
+        public int maxStatefulSets;
+        @RestForm
+        public int maxControllerRevisions;
+        @RestForm
+        public int maxJobs;
+        @RestForm
+        public int maxCronJobs;
+        @RestForm
+        public int maxServiceAccounts;
+        @RestForm
+        public int maxRoles;
+        @RestForm
+        public int maxRoleBindings;
+        @RestForm
+        public int maxIngresses;
+        @RestForm
+        public int maxNetworkPolicies;
+        @RestForm
+        public int maxHorizontalPodAutoscalers;
+        @RestForm
+        public int maxPodDisruptionBudgets;
+        /** Extended resources as {@code name=max} pairs, comma-separated ({@code nvidia.com/gpu=2}). */
+        @RestForm
+        public String extendedResources;
+        @RestForm
         public String storageClasses;
         @RestForm
         public long defaultCpuRequestMillis;
@@ -130,6 +161,21 @@ public class AdminPlansPage {
             f.maxReplicationControllers = p.maxReplicationControllers();
             f.maxNodeports = p.maxNodeports();
             f.maxLoadbalancers = p.maxLoadbalancers();
+            f.maxDeployments = p.maxDeployments();
+            f.maxReplicaSets = p.maxReplicaSets();
+            f.maxStatefulSets = p.maxStatefulSets();
+            f.maxControllerRevisions = p.maxControllerRevisions();
+            f.maxJobs = p.maxJobs();
+            f.maxCronJobs = p.maxCronJobs();
+            f.maxServiceAccounts = p.maxServiceAccounts();
+            f.maxRoles = p.maxRoles();
+            f.maxRoleBindings = p.maxRoleBindings();
+            f.maxIngresses = p.maxIngresses();
+            f.maxNetworkPolicies = p.maxNetworkPolicies();
+            f.maxHorizontalPodAutoscalers = p.maxHorizontalPodAutoscalers();
+            f.maxPodDisruptionBudgets = p.maxPodDisruptionBudgets();
+            f.extendedResources = p.extendedResources().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                    .collect(java.util.stream.Collectors.joining(", "));
             f.storageClasses = String.join(", ", p.storageClasses());
             f.defaultCpuRequestMillis = p.defaultCpuRequestMillis();
             f.defaultCpuLimitMillis = p.defaultCpuLimitMillis();
@@ -151,10 +197,29 @@ public class AdminPlansPage {
             List<String> classes = storageClasses == null || storageClasses.isBlank()
                     ? List.of()
                     : Arrays.stream(storageClasses.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+            Map<String, Long> extended = new TreeMap<>();
+            if (extendedResources != null) {
+                for (String pair : extendedResources.split(",")) {
+                    if (pair.isBlank()) {
+                        continue;
+                    }
+                    int eq = pair.lastIndexOf('=');
+                    try {
+                        extended.put(pair.substring(0, Math.max(eq, 0)).strip(),
+                                Long.parseLong(pair.substring(eq + 1).strip()));
+                    } catch (NumberFormatException e) {
+                        throw ProblemException.badRequest("extendedResources",
+                                "must be name=maximum pairs, comma-separated (nvidia.com/gpu=2)");
+                    }
+                }
+            }
             return new PlanView(id, name, description, active, maxWorkspaces, cpuRequestMillis, cpuLimitMillis,
                     memoryRequestBytes, memoryLimitBytes, ephemeralStorageBytes, storageBytes, maxPods, maxServices,
                     maxSecrets, maxConfigmaps, maxPvcs, maxReplicationControllers, maxNodeports, maxLoadbalancers,
-                    classes, defaultCpuRequestMillis, defaultCpuLimitMillis, defaultMemoryRequestBytes,
+                    maxDeployments, maxReplicaSets, maxStatefulSets, maxControllerRevisions, maxJobs, maxCronJobs,
+                    maxServiceAccounts, maxRoles, maxRoleBindings, maxIngresses, maxNetworkPolicies,
+                    maxHorizontalPodAutoscalers, maxPodDisruptionBudgets, extended, classes, defaultCpuRequestMillis,
+                    defaultCpuLimitMillis, defaultMemoryRequestBytes,
                     defaultMemoryLimitBytes, priceCpuCoreHour, priceMemoryGibHour, priceStorageGibHour,
                     priceExternalEgressGib, priceExternalIngressGib, priceInternalGib, priceNodeportHour,
                     priceLoadbalancerHour, freeAllowanceMonthly);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import io.berth.access.Identities;
@@ -40,6 +41,8 @@ public final class WorkspaceManifests {
     public static final String ALLOW_SAME_NAMESPACE = "berth-allow-same-namespace";
     public static final String ALLOW_DNS = "berth-allow-dns";
     public static final String MEMBER_BINDING_PREFIX = "berth-member-";
+    /** The extended resources (GPUs, hugepages) the plan offers, comma-separated; the pod guard allows no other. */
+    public static final String EXTENDED_RESOURCES = "berth.io/extended-resources";
 
     private WorkspaceManifests() {
     }
@@ -63,41 +66,66 @@ public final class WorkspaceManifests {
                 .addToAnnotations("berth.io/display-name", ws.displayName)
                 .addToAnnotations("berth.io/plan", plan.id())
                 .addToAnnotations("berth.io/storage-classes", String.join(",", plan.storageClasses()))
+                .addToAnnotations(EXTENDED_RESOURCES,
+                        String.join(",", new TreeMap<>(plan.extendedResources()).keySet()))
                 .addToAnnotations("berth.io/suspended", Boolean.toString(ws.isSuspended()))
                 .endMetadata().build();
     }
 
-    /** The plan's quota; all zero while the workspace is suspended, so nothing new can start or claim storage. */
-    public static ResourceQuota quota(Workspace ws, PlanView plan) {
+    /**
+     * The plan's quota. While the workspace is suspended nothing new may run or claim storage (compute, pods, claims,
+     * node ports, load balancers and extended resources are zero); objects stay bounded by the plan either way, since
+     * each kind a workspace can create may be up to 1.5 MB in etcd, which all tenants share. Every kind a workspace role
+     * may create has an entry ({@link #COUNTED_KINDS} and the core kinds). The platform's own objects in the namespace
+     * come on top of the plan's counts: its NetworkPolicies, the members' RoleBindings (two per member while a role
+     * changes: the new binding is made before the old one goes) and the default ServiceAccount.
+     */
+    public static ResourceQuota quota(Workspace ws, PlanView plan, int members) {
+        boolean off = ws.isSuspended();
         Map<String, Quantity> hard = new LinkedHashMap<>();
-        if (ws.isSuspended()) {
-            for (String r : List.of("requests.cpu", "limits.cpu", "requests.memory", "limits.memory",
-                    "requests.ephemeral-storage", "limits.ephemeral-storage", "requests.storage", "pods",
-                    "persistentvolumeclaims", "services.nodeports", "services.loadbalancers")) {
-                hard.put(r, count(0));
-            }
-            hard.put("resourcequotas", count(1));
-            return new ResourceQuotaBuilder().withMetadata(managedMeta(ws, QUOTA)).withNewSpec().withHard(hard)
-                    .endSpec().build();
-        }
-        hard.put("requests.cpu", millis(plan.cpuRequestMillis()));
-        hard.put("limits.cpu", millis(plan.cpuLimitMillis()));
-        hard.put("requests.memory", bytes(plan.memoryRequestBytes()));
-        hard.put("limits.memory", bytes(plan.memoryLimitBytes()));
-        hard.put("requests.ephemeral-storage", bytes(plan.ephemeralStorageBytes()));
-        hard.put("limits.ephemeral-storage", bytes(plan.ephemeralStorageBytes()));
-        hard.put("requests.storage", bytes(plan.storageBytes()));
-        hard.put("pods", count(plan.maxPods()));
+        hard.put("requests.cpu", off ? count(0) : millis(plan.cpuRequestMillis()));
+        hard.put("limits.cpu", off ? count(0) : millis(plan.cpuLimitMillis()));
+        hard.put("requests.memory", off ? count(0) : bytes(plan.memoryRequestBytes()));
+        hard.put("limits.memory", off ? count(0) : bytes(plan.memoryLimitBytes()));
+        hard.put("requests.ephemeral-storage", off ? count(0) : bytes(plan.ephemeralStorageBytes()));
+        hard.put("limits.ephemeral-storage", off ? count(0) : bytes(plan.ephemeralStorageBytes()));
+        hard.put("requests.storage", off ? count(0) : bytes(plan.storageBytes()));
+        hard.put("pods", count(off ? 0 : plan.maxPods()));
+        hard.put("persistentvolumeclaims", count(off ? 0 : plan.maxPvcs()));
+        hard.put("services.nodeports", count(off ? 0 : plan.maxNodeports()));
+        hard.put("services.loadbalancers", count(off ? 0 : plan.maxLoadbalancers()));
+        // Extended resources cannot be overcommitted: a quota bounds their requests (hugepages in bytes).
+        new TreeMap<>(plan.extendedResources()).forEach((name, max) -> hard.put("requests." + name,
+                off ? count(0) : name.startsWith("hugepages-") ? bytes(max) : count(max)));
         hard.put("services", count(plan.maxServices()));
         hard.put("secrets", count(plan.maxSecrets()));
         hard.put("configmaps", count(plan.maxConfigmaps()));
-        hard.put("persistentvolumeclaims", count(plan.maxPvcs()));
         hard.put("replicationcontrollers", count(plan.maxReplicationControllers()));
         hard.put("resourcequotas", count(1));
-        hard.put("services.nodeports", count(plan.maxNodeports()));
-        hard.put("services.loadbalancers", count(plan.maxLoadbalancers()));
+        objectCounts(ws, plan, members).forEach((resource, max) -> hard.put(resource, count(max)));
         return new ResourceQuotaBuilder().withMetadata(managedMeta(ws, QUOTA)).withNewSpec().withHard(hard).endSpec()
                 .build();
+    }
+
+    /** The kinds the quota counts as {@code count/<resource>.<group>}, beyond the core ones it names directly. */
+    public static final List<String> COUNTED_KINDS = List.of("count/deployments.apps", "count/replicasets.apps",
+            "count/statefulsets.apps", "count/controllerrevisions.apps", "count/jobs.batch", "count/cronjobs.batch",
+            "count/serviceaccounts", "count/roles.rbac.authorization.k8s.io",
+            "count/rolebindings.rbac.authorization.k8s.io", "count/ingresses.networking.k8s.io",
+            "count/networkpolicies.networking.k8s.io", "count/horizontalpodautoscalers.autoscaling",
+            "count/poddisruptionbudgets.policy");
+
+    private static Map<String, Integer> objectCounts(Workspace ws, PlanView plan, int members) {
+        int[] max = {plan.maxDeployments(), plan.maxReplicaSets(), plan.maxStatefulSets(),
+                plan.maxControllerRevisions(), plan.maxJobs(), plan.maxCronJobs(), plan.maxServiceAccounts() + 1,
+                plan.maxRoles(), plan.maxRoleBindings() + 2 * members, plan.maxIngresses(),
+                plan.maxNetworkPolicies() + networkPolicies(ws).size(), plan.maxHorizontalPodAutoscalers(),
+                plan.maxPodDisruptionBudgets()};
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (int i = 0; i < max.length; i++) {
+            counts.put(COUNTED_KINDS.get(i), max[i]);
+        }
+        return counts;
     }
 
     /** Defaults so every container counts against the quota; no minimum, so small pods are never refused. */
@@ -151,9 +179,9 @@ public final class WorkspaceManifests {
     }
 
     /** Every namespaced object of a workspace but the membership bindings, in apply order. */
-    public static List<HasMetadata> contents(Workspace ws, PlanView plan) {
+    public static List<HasMetadata> contents(Workspace ws, PlanView plan, int members) {
         List<HasMetadata> objects = new ArrayList<>();
-        objects.add(quota(ws, plan));
+        objects.add(quota(ws, plan, members));
         objects.add(limits(ws, plan));
         objects.addAll(networkPolicies(ws));
         return objects;

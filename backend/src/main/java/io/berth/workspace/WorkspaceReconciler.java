@@ -145,7 +145,7 @@ public class WorkspaceReconciler implements Reconciler {
     private void apply(Snapshot s) {
         Workspace ws = s.workspace();
         applier.apply(WorkspaceManifests.namespace(ws, s.plan(), config.podSecurityVersion()));
-        List<HasMetadata> objects = new ArrayList<>(WorkspaceManifests.contents(ws, s.plan()));
+        List<HasMetadata> objects = new ArrayList<>(WorkspaceManifests.contents(ws, s.plan(), s.members().size()));
         for (WorkspaceManifests.Member member : s.members()) {
             objects.add(WorkspaceManifests.memberBinding(ws, member, config.identityNamespace()));
         }

@@ -25,7 +25,11 @@ class DeployManifestsIT {
         assertThat(r.stdout()).contains(
                 "clusterrole.rbac.authorization.k8s.io/berth:workspace-owner serverside-applied (server dry run)",
                 "mutatingadmissionpolicy.admissionregistration.k8s.io/berth-pod-secure-defaults serverside-applied (server dry run)",
-                "validatingadmissionpolicy.admissionregistration.k8s.io/berth-managed-objects-guard serverside-applied (server dry run)");
+                "validatingadmissionpolicy.admissionregistration.k8s.io/berth-managed-objects-guard serverside-applied (server dry run)",
+                "mutatingadmissionpolicy.admissionregistration.k8s.io/berth-service-cluster-ip-marker serverside-applied (server dry run)",
+                "validatingadmissionpolicy.admissionregistration.k8s.io/berth-token-guard serverside-applied (server dry run)",
+                "flowschema.flowcontrol.apiserver.k8s.io/berth-backend serverside-applied (server dry run)",
+                "prioritylevelconfiguration.flowcontrol.apiserver.k8s.io/berth-tenants serverside-applied (server dry run)");
     }
 
     @Test

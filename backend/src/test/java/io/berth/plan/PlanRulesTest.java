@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -14,9 +15,16 @@ class PlanRulesTest {
 
     private static PlanView plan(String name, long cpuRequest, long defaultCpuRequest, long defaultCpuLimit,
             List<String> storageClasses, long priceCpu) {
+        return plan(name, cpuRequest, defaultCpuRequest, defaultCpuLimit, storageClasses, priceCpu, 50,
+                Map.of("nvidia.com/gpu", 2L, "hugepages-2Mi", 1L << 30));
+    }
+
+    private static PlanView plan(String name, long cpuRequest, long defaultCpuRequest, long defaultCpuLimit,
+            List<String> storageClasses, long priceCpu, int maxDeployments, Map<String, Long> extended) {
         return new PlanView("team", name, "", true, 10, cpuRequest, 16000, 1L << 34, 1L << 35, 1L << 34, 1L << 36, 100,
-                50, 200, 200, 50, 10, 2, 1, storageClasses, defaultCpuRequest, defaultCpuLimit, 128L << 20, 512L << 20,
-                priceCpu, 3500, 100, 80000, 0, 0, 2000, 25000, 10_000_000);
+                50, 200, 200, 50, 10, 2, 1, maxDeployments, 550, 20, 220, 100, 20, 50, 50, 50, 20, 50, 50, 50,
+                extended, storageClasses, defaultCpuRequest, defaultCpuLimit, 128L << 20, 512L << 20, priceCpu, 3500,
+                100, 80000, 0, 0, 2000, 25000, 10_000_000);
     }
 
     private static String field(Runnable r) {
@@ -58,5 +66,32 @@ class PlanRulesTest {
                 .isEqualTo("defaultCpuLimitMillis");
         assertThat(field(() -> PlanService.validate("team", plan("Team", 8000, 100, 500, List.of("Fast!"), 0))))
                 .isEqualTo("storageClasses");
+    }
+
+    @Test
+    void objectCountsMayNotBeNegative() {
+        assertThat(field(() -> PlanService.validate("team",
+                plan("Team", 8000, 100, 500, List.of(), 0, -1, Map.of())))).isEqualTo("maxDeployments");
+    }
+
+    @Test
+    void extendedResourcesAreNamedAsKubernetesNamesThemWithAMaximumOfAtLeastZero() {
+        for (String good : List.of("nvidia.com/gpu", "amd.com/gpu", "gpu.intel.com/i915", "hugepages-2Mi",
+                "hugepages-1Gi")) {
+            assertThat(field(() -> PlanService.validate("team",
+                    plan("Team", 8000, 100, 500, List.of(), 0, 50, Map.of(good, 1L))))).as(good).isNull();
+        }
+        for (String bad : List.of("gpu", "cpu", "memory", "requests.nvidia.com/gpu", "kubernetes.io/gpu",
+                "example.kubernetes.io/x", "hugepages-", "hugepages-0Mi", "Nvidia.com/gpu", "nvidia.com/", "/gpu",
+                "nvidia.com/gpu,amd.com/gpu", "nvidia.com/gpu\u2028")) {
+            assertThat(field(() -> PlanService.validate("team",
+                    plan("Team", 8000, 100, 500, List.of(), 0, 50, Map.of(bad, 1L))))).as(bad)
+                    .isEqualTo("extendedResources");
+        }
+        assertThat(field(() -> PlanService.validate("team",
+                plan("Team", 8000, 100, 500, List.of(), 0, 50, Map.of("nvidia.com/gpu", -1L)))))
+                .isEqualTo("extendedResources");
+        assertThat(field(() -> PlanService.validate("team", plan("Team", 8000, 100, 500, List.of(), 0, 50, null))))
+                .isEqualTo("extendedResources");
     }
 }

@@ -3,6 +3,7 @@ package io.berth.workspace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
@@ -32,22 +33,42 @@ class WorkspaceManifestsTest {
                 .containsEntry("pod-security.kubernetes.io/audit", "restricted")
                 .containsEntry("pod-security.kubernetes.io/warn", "restricted")
                 .containsEntry("berth.io/nodeports", "denied").containsEntry("berth.io/loadbalancers", "allowed");
-        assertThat(ns.getMetadata().getAnnotations()).containsEntry("berth.io/storage-classes", "standard,fast");
+        assertThat(ns.getMetadata().getAnnotations()).containsEntry("berth.io/storage-classes", "standard,fast")
+                .containsEntry("berth.io/extended-resources", "hugepages-2Mi,nvidia.com/gpu");
     }
 
     @Test
     void theQuotaFollowsThePlan() {
-        var hard = WorkspaceManifests.quota(ws, plan).getSpec().getHard();
+        var hard = WorkspaceManifests.quota(ws, plan, 2).getSpec().getHard();
         assertThat(hard.get("requests.cpu").toString()).isEqualTo("2000m");
         assertThat(hard.get("limits.memory").toString()).isEqualTo("8Gi");
         assertThat(hard.get("services.nodeports").toString()).isEqualTo("0");
         assertThat(hard.get("services.loadbalancers").toString()).isEqualTo("2");
         assertThat(hard.get("resourcequotas").toString()).isEqualTo("1");
+        assertThat(hard.get("requests.nvidia.com/gpu").toString()).isEqualTo("2");
+        assertThat(hard.get("requests.hugepages-2Mi").toString()).isEqualTo("1Gi");
+    }
+
+    @Test
+    void objectsOfEveryKindAreCountedWithThePlatformsOwnOnTop() {
+        var hard = WorkspaceManifests.quota(ws, plan, 2).getSpec().getHard();
+        assertThat(hard.keySet()).containsAll(WorkspaceManifests.COUNTED_KINDS);
+        assertThat(hard.get("count/deployments.apps").toString()).isEqualTo("10");
+        assertThat(hard.get("count/replicasets.apps").toString()).isEqualTo("110");
+        assertThat(hard.get("count/controllerrevisions.apps").toString()).isEqualTo("55");
+        assertThat(hard.get("count/cronjobs.batch").toString()).isEqualTo("5");
+        assertThat(hard.get("count/roles.rbac.authorization.k8s.io").toString()).isEqualTo("11");
+        assertThat(hard.get("count/poddisruptionbudgets.policy").toString()).isEqualTo("15");
+        assertThat(hard.get("count/serviceaccounts").toString()).as("and the default ServiceAccount").isEqualTo("11");
+        assertThat(hard.get("count/rolebindings.rbac.authorization.k8s.io").toString())
+                .as("and two per member, for a role change").isEqualTo("16");
+        assertThat(hard.get("count/networkpolicies.networking.k8s.io").toString()).as("and the platform's three")
+                .isEqualTo("16");
     }
 
     @Test
     void everyManagedObjectIsLabelledSoTheGuardsProtectIt() {
-        assertThat(WorkspaceManifests.contents(ws, plan)).allSatisfy(o -> assertThat(o.getMetadata().getLabels())
+        assertThat(WorkspaceManifests.contents(ws, plan, 2)).allSatisfy(o -> assertThat(o.getMetadata().getLabels())
                 .containsEntry(WorkspaceManifests.MANAGED, "true"));
         UUID account = UUID.randomUUID();
         var binding = WorkspaceManifests.memberBinding(ws,
@@ -60,18 +81,23 @@ class WorkspaceManifestsTest {
     }
 
     @Test
-    void aSuspendedWorkspaceHasAZeroQuotaWhateverThePlanAndSaysSo() {
+    void aSuspendedWorkspaceRunsAndClaimsNothingNewWhateverThePlanAndSaysSo() {
         ws.suspendedByAdmin = true;
-        var hard = WorkspaceManifests.quota(ws, plan).getSpec().getHard();
-        assertThat(hard.get("pods").toString()).isEqualTo("0");
-        assertThat(hard.get("requests.cpu").toString()).isEqualTo("0");
-        assertThat(hard.get("requests.storage").toString()).isEqualTo("0");
+        var hard = WorkspaceManifests.quota(ws, plan, 2).getSpec().getHard();
+        for (String zero : List.of("pods", "requests.cpu", "limits.memory", "requests.storage",
+                "persistentvolumeclaims", "services.loadbalancers", "requests.nvidia.com/gpu",
+                "requests.hugepages-2Mi")) {
+            assertThat(hard.get(zero).toString()).as(zero).isEqualTo("0");
+        }
         assertThat(hard.get("resourcequotas").toString()).as("the quota itself still fits").isEqualTo("1");
+        assertThat(hard.get("secrets").toString()).as("objects stay bounded by the plan").isEqualTo("50");
+        assertThat(hard.get("count/deployments.apps").toString()).isEqualTo("10");
         assertThat(WorkspaceManifests.namespace(ws, plan, "v1.36").getMetadata().getAnnotations())
                 .containsEntry("berth.io/suspended", "true");
         ws.suspendedByAdmin = false;
         ws.suspendedForDebt = true;
-        assertThat(WorkspaceManifests.quota(ws, plan).getSpec().getHard().get("pods").toString()).isEqualTo("0");
+        assertThat(WorkspaceManifests.quota(ws, plan, 2).getSpec().getHard().get("pods").toString())
+                .isEqualTo("0");
     }
 
     @Test
@@ -131,7 +157,8 @@ class WorkspaceManifestsTest {
     /** Quotas of a small plan; prices do not matter to manifests. */
     static PlanView plan() {
         return new PlanView("test", "Test", "", true, 3, 2000, 4000, 4L << 30, 8L << 30, 10L << 30, 20L << 30, 20, 10,
-                50, 50, 10, 5, 0, 2, List.of("standard", "fast"), 100, 500, 128L << 20, 512L << 20, 0, 0, 0, 0, 0, 0,
-                0, 0, 0);
+                50, 50, 10, 5, 0, 2, 10, 110, 5, 55, 30, 5, 10, 11, 12, 5, 13, 14, 15,
+                Map.of("nvidia.com/gpu", 2L, "hugepages-2Mi", 1L << 30), List.of("standard", "fast"), 100, 500,
+                128L << 20, 512L << 20, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 }
