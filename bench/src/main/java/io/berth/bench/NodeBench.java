@@ -82,12 +82,16 @@ public final class NodeBench {
                 (double) pct(inWorkspace, 50) / pct(inPlain, 50), (double) pct(inWorkspace, 99) / pct(inPlain, 99));
     }
 
-    /** Creates a client pod pinned to the node and returns the nanoseconds until the API says Running. */
+    /**
+     * Creates a client pod pinned to the node and returns the nanoseconds until the API says Running. Pulled Always on
+     * both sides: workspaces mutate every pod to it (a shared node must not serve one tenant's cached image to
+     * another), so the plain namespace pays the same registry round trip.
+     */
     private static long startPod(KubernetesClient client, String namespace, String name, String node) {
         Pod pod = new PodBuilder().withNewMetadata().withName(name).endMetadata().withNewSpec()
                 .withTerminationGracePeriodSeconds(0L).addToNodeSelector("kubernetes.io/hostname", node)
                 .addNewContainer().withName("main").withImage(DemoPods.CLIENT_IMAGE)
-                .withImagePullPolicy("IfNotPresent").endContainer().endSpec().build();
+                .withImagePullPolicy("Always").endContainer().endSpec().build();
         long start = System.nanoTime();
         client.pods().inNamespace(namespace).resource(pod).create();
         client.pods().inNamespace(namespace).withName(name).waitUntilCondition(
