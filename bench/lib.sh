@@ -10,7 +10,7 @@ bench_stack_up() {
   rm -rf "$BERTH_STATE"
   cd "$root"
   ./mvnw -q -B install -DskipTests -pl bench -am
-  trap '"$root/dev/stack" down >/dev/null 2>&1 || true' EXIT
+  trap '"$root/dev/stack" down >"$root/.dev/bench-down.log" 2>&1 || echo "bench: dev/stack down failed, see .dev/bench-down.log" >&2' EXIT
   env "$@" "$root/dev/stack" up
   ./mvnw -q -B dependency:build-classpath -pl bench -Dmdep.outputFile="$BERTH_STATE/bench.classpath" >/dev/null
 }

@@ -9,8 +9,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 export BERTH_NODES=1
 bench_stack_up BERTH_RATE_LIMITS_WORKSPACE_CREATE=100000/PT1H BERTH_RATE_LIMITS_CREDENTIAL_ISSUE=100000/PT1H
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, kernel $(uname -r)"
-source "$BERTH_STATE/stack.env"
-metrics() { "$KUBECTL" --kubeconfig "$ADMIN_KUBECONFIG" get --raw /metrics; }
+stack_value() { sed -n "s/^$1=//p" "$BERTH_STATE/stack.env"; }
+metrics() { "$(stack_value KUBECTL)" --kubeconfig "$(stack_value ADMIN_KUBECONFIG)" get --raw /metrics; }
 metrics > "$BERTH_STATE/apiserver-before.txt"
 bench_java NodeBench pods "${1:-60}"
 metrics > "$BERTH_STATE/apiserver-after.txt"

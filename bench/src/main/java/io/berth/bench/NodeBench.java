@@ -16,6 +16,10 @@ import io.berth.testing.RealStack;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
@@ -23,8 +27,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * <ol>
  * <li>{@code pods N}: the time from a pod's create call to the API reporting it Running, N pods one at a time, in a
  * Berth workspace (created through the API, with its quota, limit range, policies and admission policies; the pod
- * created with the tenant's own credentials) and in a plain namespace on the same node, alternately, so both see
- * the same machine;</li>
+ * created with the tenant's own credentials) and in a plain namespace on the same node, in turns, so both see the
+ * same machine, each watched by the same observer; and three sides that split the difference (see {@code pods});</li>
  * <li>{@code agent N}: the metering agent's (DaemonSet pod's) CPU and resident memory on a node with N more real
  * pods, beside the same figures with none, measured in the same run.</li>
  * </ol>
@@ -60,22 +64,49 @@ public final class NodeBench {
         KubernetesClient admin = Kube.admin();
         String node = Nodes.name(1);
         for (int i = 0; i < 5; i++) {
-            startPod(tenant, workspace, "warm-" + i, node);
-            startPod(admin, plain, "warm-" + i, node);
+            startPod(tenant, admin, workspace, "warm-" + i, plainSpec(node));
+            startPod(admin, admin, plain, "warm-" + i, plainSpec(node));
         }
-        Starts inWorkspace = new Starts();
-        Starts inPlain = new Starts();
+        // Every side's pod is created as a user would (the tenant with its kubeconfig) and watched by the same observer
+        // (the admin's client), so that the sides differ only in what they measure. Three more sides tell apart what a
+        // workspace pod pays for: the pod as the workspace's admission left it (security contexts, resources) created
+        // in the plain namespace; the plain pod in a namespace holding copies of the workspace's NetworkPolicies; and
+        // the workspace's pod watched by the tenant's own client (what `kubectl get -w` with the kubeconfig sees).
+        PodSpec admitted = asAdmitted(admin.pods().inNamespace(workspace).withName("warm-0").get().getSpec());
+        String withPolicies = plainNamespace("podbench-pol");
+        for (NetworkPolicy policy : admin.network().networkPolicies().inNamespace(workspace).list().getItems()) {
+            admin.network().networkPolicies().inNamespace(withPolicies).resource(new NetworkPolicyBuilder()
+                    .withNewMetadata().withName(policy.getMetadata().getName()).endMetadata()
+                    .withSpec(policy.getSpec()).build()).create();
+        }
+        PodSpec plainSpec = plainSpec(node);
+        List<Side> sides = List.of(new Side("Berth workspace", tenant, admin, workspace, plainSpec),
+                new Side("plain namespace", admin, admin, plain, plainSpec),
+                new Side("plain, ws's spec", admin, admin, plain, admitted),
+                new Side("plain, ws's netpol", admin, admin, withPolicies, plainSpec),
+                new Side("ws, tenant's watch", tenant, tenant, workspace, plainSpec));
         for (int i = 0; i < count; i++) {
-            inWorkspace.add(startPod(tenant, workspace, "p-" + i, node));
-            inPlain.add(startPod(admin, plain, "p-" + i, node));
+            // The first pod of a round starts while the node tears down the last round's pods: each side takes
+            // its turn at being first.
+            for (int j = 0; j < sides.size(); j++) {
+                int k = (i + j) % sides.size();
+                Side side = sides.get(k);
+                side.starts.add(startPod(side.creator, side.observer, side.namespace, "p" + k + "-" + i, side.spec));
+            }
             // Keep the node's pod count steady: every pod is deleted once measured.
-            tenant.pods().inNamespace(workspace).withName("p-" + i).withGracePeriod(0).delete();
-            admin.pods().inNamespace(plain).withName("p-" + i).withGracePeriod(0).delete();
+            for (int k = 0; k < sides.size(); k++) {
+                Side side = sides.get(k);
+                side.creator.pods().inNamespace(side.namespace).withName("p" + k + "-" + i).withGracePeriod(0)
+                        .delete();
+            }
         }
         tenant.pods().inNamespace(workspace).delete();
         admin.namespaces().withName(plain).delete();
-        System.out.printf(Locale.ROOT, "# pod create -> Running on %s, %d pods each, one at a time, alternating%n",
+        admin.namespaces().withName(withPolicies).delete();
+        System.out.printf(Locale.ROOT, "# pod create -> Running on %s, %d pods each, one at a time, in turns%n",
                 node, count);
+        Starts inWorkspace = sides.get(0).starts;
+        Starts inPlain = sides.get(1).starts;
         report("Berth workspace", inWorkspace.total);
         report("plain namespace", inPlain.total);
         System.out.printf(Locale.ROOT, "ratio workspace/plain: p50 %.2f, p99 %.2f%n",
@@ -83,10 +114,18 @@ public final class NodeBench {
                 (double) pct(inWorkspace.total, 99) / pct(inPlain.total, 99));
         // Where the time goes: the create call (authentication, admission, the etcd writes) and the rest
         // (scheduler, kubelet, sandbox, CNI, image pull, container start, the status write).
-        report("  ws create", inWorkspace.admission);
-        report("  plain create", inPlain.admission);
-        report("  ws rest", inWorkspace.rest);
-        report("  plain rest", inPlain.rest);
+        for (Side side : sides) {
+            report(side.name, side.starts.total);
+            report("  create call", side.starts.admission);
+            report("  the rest", side.starts.rest);
+        }
+    }
+
+    record Side(String name, KubernetesClient creator, KubernetesClient observer, String namespace, PodSpec spec,
+            Starts starts) {
+        Side(String name, KubernetesClient creator, KubernetesClient observer, String namespace, PodSpec spec) {
+            this(name, creator, observer, namespace, spec, new Starts());
+        }
     }
 
     /** Each pod's time from the create call to Running, and its two parts. */
@@ -106,22 +145,37 @@ public final class NodeBench {
     }
 
     /**
-     * Creates a client pod pinned to the node and returns the nanoseconds until the API says Running. Pulled Always on
-     * both sides: workspaces mutate every pod to it (a shared node must not serve one tenant's cached image to
-     * another), so the plain namespace pays the same registry round trip.
+     * A client pod pinned to the node, pulled Always: workspaces mutate every pod to it (a shared node must not serve
+     * one tenant's cached image to another), so the plain namespace pays the same registry round trip.
      */
-    private static Start startPod(KubernetesClient client, String namespace, String name, String node) {
-        Pod pod = new PodBuilder().withNewMetadata().withName(name).endMetadata().withNewSpec()
-                .withTerminationGracePeriodSeconds(0L).addToNodeSelector("kubernetes.io/hostname", node)
-                .addNewContainer().withName("main").withImage(DemoPods.CLIENT_IMAGE)
-                .withImagePullPolicy("Always").endContainer().endSpec().build();
+    private static PodSpec plainSpec(String node) {
+        return new PodSpecBuilder().withTerminationGracePeriodSeconds(0L)
+                .addToNodeSelector("kubernetes.io/hostname", node).addNewContainer().withName("main")
+                .withImage(DemoPods.CLIENT_IMAGE).withImagePullPolicy("Always").endContainer().build();
+    }
+
+    /** Creates the pod and returns the nanoseconds until the observer's watch sees it Running. */
+    private static Start startPod(KubernetesClient creator, KubernetesClient observer, String namespace, String name,
+            PodSpec spec) {
+        Pod pod = new PodBuilder().withNewMetadata().withName(name).endMetadata().withSpec(spec).build();
         long start = System.nanoTime();
-        client.pods().inNamespace(namespace).resource(pod).create();
+        creator.pods().inNamespace(namespace).resource(pod).create();
         long created = System.nanoTime();
-        client.pods().inNamespace(namespace).withName(name).waitUntilCondition(
+        observer.pods().inNamespace(namespace).withName(name).waitUntilCondition(
                 p -> p != null && p.getStatus() != null && "Running".equals(p.getStatus().getPhase()), 120,
                 TimeUnit.SECONDS);
         return new Start(created - start, System.nanoTime() - start);
+    }
+
+    /** The admitted spec less what the API server filled in for that namespace (the node, the token volume). */
+    private static PodSpec asAdmitted(PodSpec admitted) {
+        PodSpec spec = new PodSpecBuilder(admitted).withNodeName(null).withServiceAccountName(null)
+                .withServiceAccount(null).build();
+        String token = spec.getVolumes().stream().map(v -> v.getName()).filter(n -> n.startsWith("kube-api-access-"))
+                .findFirst().orElse(null);
+        spec.getVolumes().removeIf(v -> v.getName().equals(token));
+        spec.getContainers().forEach(c -> c.getVolumeMounts().removeIf(m -> m.getName().equals(token)));
+        return spec;
     }
 
     static void agent(int count, int seconds) throws Exception {
