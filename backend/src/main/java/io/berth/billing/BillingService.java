@@ -20,6 +20,7 @@ import io.berth.access.AccountCreated;
 import io.berth.access.AccountQueries;
 import io.berth.access.AccountService;
 import io.berth.common.Hashes;
+import io.berth.common.PrintableText;
 import io.berth.common.Problem;
 import io.berth.common.ProblemException;
 import io.berth.common.Sql;
@@ -78,6 +79,9 @@ public class BillingService {
         if (reason == null || reason.isBlank() || reason.length() > 500) {
             throw ProblemException.badRequest("reason", "is required (at most 500 characters)");
         }
+        if (!PrintableText.printable(reason, true)) {
+            throw ProblemException.badRequest("reason", PrintableText.NON_PRINTING);
+        }
         String key = "adjustment:" + (idemKey == null || idemKey.isBlank() ? UUID.randomUUID() : idemKey.strip());
         Adjusted a = QuarkusTransaction.requiringNew().call(() -> adjustInTx(accountId, amountMicro, reason.strip(),
                 key, admin));
@@ -110,6 +114,9 @@ public class BillingService {
             int perAccountLimit, Account admin) {
         if (name == null || name.isBlank() || name.length() > 100) {
             throw ProblemException.badRequest("name", "is required (at most 100 characters)");
+        }
+        if (!PrintableText.printable(name, false)) {
+            throw ProblemException.badRequest("name", PrintableText.NON_PRINTING);
         }
         if (amountMicro <= 0) {
             throw ProblemException.badRequest("amountMicro", "must be positive");

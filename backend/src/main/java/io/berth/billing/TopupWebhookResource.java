@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.berth.common.ApiExamples;
+import io.berth.common.PrintableText;
 import io.berth.common.Problem;
 import io.berth.common.ProblemException;
 
@@ -80,6 +81,10 @@ public class TopupWebhookResource {
         String id = text(event, "id");
         if (id == null || id.isBlank() || id.length() > 200) {
             throw ProblemException.badRequest("id", "is required");
+        }
+        if (!PrintableText.printable(id, false)) {
+            // The provider's id is stored and echoed back; it is held to the rule of every name.
+            throw ProblemException.badRequest("id", PrintableText.NON_PRINTING);
         }
         if (!"topup.succeeded".equals(text(event, "type"))) {
             return new Outcome(id, "ignored", 0);

@@ -15,6 +15,7 @@ import jakarta.transaction.Transactional;
 import io.berth.access.Account;
 import io.berth.access.AccountQueries;
 import io.berth.common.Hashes;
+import io.berth.common.PrintableText;
 import io.berth.common.Problem;
 import io.berth.common.ProblemException;
 
@@ -189,7 +190,7 @@ public class InvitationService {
         }
         String who = invitee.strip().toLowerCase(Locale.ROOT);
         if (who.length() > 254
-                || who.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c))) {
+                || who.codePoints().anyMatch(c -> PrintableText.nonPrinting(c) || Character.isWhitespace(c))) {
             throw ProblemException.badRequest("invitee", "must be an e-mail address or a username");
         }
         return who;
