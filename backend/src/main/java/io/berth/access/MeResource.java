@@ -30,11 +30,13 @@ import io.quarkus.security.identity.SecurityIdentity;
 public class MeResource {
 
     private final AccountService accounts;
+    private final CurrentAccount caller;
     private final SecurityIdentity identity;
     private final JsonWebToken token;
 
-    MeResource(AccountService accounts, SecurityIdentity identity, JsonWebToken token) {
+    MeResource(AccountService accounts, CurrentAccount caller, SecurityIdentity identity, JsonWebToken token) {
         this.accounts = accounts;
+        this.caller = caller;
         this.identity = identity;
         this.token = token;
     }
@@ -51,7 +53,7 @@ public class MeResource {
     @Operation(summary = "The caller's account", description = "Creates the account on the first authenticated call.")
     @APIResponse(responseCode = "200", description = "Your account", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "me", value = ApiExamples.ME)))
     public Me me() {
-        return view(accounts.ensure(token));
+        return view(account());
     }
 
     @PATCH
@@ -62,8 +64,16 @@ public class MeResource {
     @APIResponse(responseCode = "400", description = "timezone is not a known IANA time zone")
     public Me change(
             @RequestBody(required = true, content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "timezone", value = ApiExamples.ME_CHANGE))) MeChange change) {
-        Account account = accounts.ensure(token);
+        Account account = account();
         return view(accounts.setTimezone(account.id, change == null ? null : change.timezone()));
+    }
+
+    /**
+     * An API token names its account (there is no Keycloak token to read); a Keycloak login makes the account on its
+     * first call and still sees it while suspended (the console says so).
+     */
+    private Account account() {
+        return caller.viaApiToken() ? caller.get() : accounts.ensure(token);
     }
 
     private Me view(Account account) {

@@ -6,7 +6,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * Points a {@code @QuarkusTest} backend at the real stack: its PostgreSQL, Keycloak realm and Kubernetes API (as the
- * backend's own ServiceAccount). Use with {@code @QuarkusTestResource(value = RealStackResource.class, restrictToAnnotatedClass = false)}
+ * backend's own ServiceAccount), with the stack's top-up webhook secret. Use with {@code @QuarkusTestResource(value = RealStackResource.class, restrictToAnnotatedClass = false)}
  * so every test class shares one Quarkus boot.
  */
 public class RealStackResource implements QuarkusTestResourceLifecycleManager {
@@ -26,7 +26,9 @@ public class RealStackResource implements QuarkusTestResourceLifecycleManager {
                 Map.entry("quarkus.oidc.credentials.secret", env.get("OIDC_CLIENT_SECRET")),
                 Map.entry("berth.cluster.kubeconfig", env.get("BACKEND_KUBECONFIG")),
                 Map.entry("berth.kubeconfig.server", env.get("KUBE_API_URL")),
-                Map.entry("berth.kubeconfig.ca-file", env.get("KUBE_CA_FILE")));
+                Map.entry("berth.kubeconfig.ca-file", env.get("KUBE_CA_FILE")),
+                // The stack's own webhook secret, as dev/stack gives its backend: dev/topup signs with it.
+                Map.entry("berth.billing.webhook-secret", RealStack.get("TOPUP_WEBHOOK_SECRET")));
     }
 
     @Override
