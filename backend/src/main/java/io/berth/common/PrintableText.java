@@ -26,9 +26,13 @@ public final class PrintableText {
         };
     }
 
-    /** Whether every code point of {@code s} prints; {@code \n} too when {@code lineFeeds}. */
+    /**
+     * Whether every code point of {@code s} prints; with {@code lineFeeds} also line feeds, alone or after a carriage
+     * return (browsers send a textarea's lines as CRLF).
+     */
     public static boolean printable(String s, boolean lineFeeds) {
-        return s.codePoints().noneMatch(c -> nonPrinting(c) && !(lineFeeds && c == '\n'));
+        String t = lineFeeds ? s.replace("\r\n", "\n") : s;
+        return t.codePoints().noneMatch(c -> nonPrinting(c) && !(lineFeeds && c == '\n'));
     }
 
     /**
@@ -36,25 +40,9 @@ public final class PrintableText {
      * points) or holds a character that does not print.
      */
     public static String name(String raw, String field, int max) {
-        return checked(raw, field, max, false);
-    }
-
-    /** Free text (a reason, a description): like a name, but line feeds (and only they) may separate its lines. */
-    public static String text(String raw, String field, int max) {
-        return checked(raw == null ? null : raw.replace("\r\n", "\n"), field, max, true);
-    }
-
-    /** {@code s} with every character that does not print dropped: for names Berth makes from others' (usernames). */
-    public static String strip(String s) {
-        StringBuilder out = new StringBuilder(s.length());
-        s.codePoints().filter(c -> !nonPrinting(c)).forEach(out::appendCodePoint);
-        return out.toString().strip();
-    }
-
-    private static String checked(String raw, String field, int max, boolean lineFeeds) {
         // Judged before trimming: strip() would quietly drop separators at either end, and a name that came with one
         // is refused wherever in it the character is.
-        if (raw != null && !printable(raw, lineFeeds)) {
+        if (raw != null && !printable(raw, false)) {
             throw ProblemException.badRequest(field, NON_PRINTING);
         }
         if (raw == null || raw.isBlank()) {
@@ -65,5 +53,12 @@ public final class PrintableText {
             throw ProblemException.badRequest(field, "must be at most " + max + " characters");
         }
         return s;
+    }
+
+    /** {@code s} with every character that does not print dropped: for names Berth makes from others' (usernames). */
+    public static String strip(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        s.codePoints().filter(c -> !nonPrinting(c)).forEach(out::appendCodePoint);
+        return out.toString().strip();
     }
 }

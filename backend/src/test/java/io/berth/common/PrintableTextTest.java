@@ -36,10 +36,11 @@ class PrintableTextTest {
 
     @Test
     void textMayHoldLineFeedsButNoOtherBreak() {
-        assertThat(PrintableText.text("first line\r\nsecond", "reason", 500)).isEqualTo("first line\nsecond");
-        assertThatThrownBy(() -> PrintableText.text("a\u2028b", "reason", 500)).hasMessage(PrintableText.NON_PRINTING);
-        assertThatThrownBy(() -> PrintableText.text("a\rb", "reason", 500)).hasMessage(PrintableText.NON_PRINTING);
+        assertThat(PrintableText.printable("a\u2028b", true)).isFalse();
+        assertThat(PrintableText.printable("a\rb", true)).isFalse();
         assertThat(PrintableText.printable("a\nb", true)).isTrue();
+        assertThat(PrintableText.printable("a\r\nb", true)).isTrue();
+        assertThat(PrintableText.printable("a\r\u2028b", true)).isFalse();
         assertThat(PrintableText.printable("a\nb", false)).isFalse();
     }
 
