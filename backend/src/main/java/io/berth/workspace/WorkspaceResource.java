@@ -65,7 +65,7 @@ public class WorkspaceResource {
     @Operation(summary = "Create a workspace", description = "Provisioning runs in the background: poll the "
             + "workspace until status is ready (usually well under a second).")
     @APIResponse(responseCode = "201", description = "Created; status is provisioning", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "workspace", value = ApiExamples.WORKSPACE)))
-    @APIResponse(responseCode = "400", description = "displayName is blank, too long or has control characters")
+    @APIResponse(responseCode = "400", description = "displayName is blank, too long or has a character that does not print (controls, line or paragraph separators, format, private-use, unassigned)")
     @APIResponse(responseCode = "403", description = "The plan's workspace limit is reached")
     public Response create(
             @RequestBody(required = true, content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "workspace", value = ApiExamples.WORKSPACE_NEW))) CreateWorkspace request) {
@@ -86,7 +86,7 @@ public class WorkspaceResource {
     @Path("{id}")
     @Operation(summary = "Rename a workspace (admin or owner)")
     @APIResponse(responseCode = "200", description = "The renamed workspace", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "workspace", value = ApiExamples.WORKSPACE)))
-    @APIResponse(responseCode = "400", description = "displayName is blank, too long or has control characters")
+    @APIResponse(responseCode = "400", description = "displayName is blank, too long or has a character that does not print (controls, line or paragraph separators, format, private-use, unassigned)")
     @APIResponse(responseCode = "403", description = "Needs the admin or owner role")
     public WorkspaceView rename(@PathParam("id") UUID id,
             @RequestBody(required = true, content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "rename", value = ApiExamples.WORKSPACE_RENAME))) RenameWorkspace request) {
