@@ -64,10 +64,11 @@ public class Notices {
         }
         Sql.Row n = QuarkusTransaction.requiringNew()
                 .call(() -> sql.one("SELECT subject, body, account_id FROM notice WHERE id = ?1", noticeId));
-        String to = accounts.find(n.uuid(2)).map(a -> a.email).orElse(null);
+        // Only to a verified address: an unverified one may be anybody's (a user can type any address into Keycloak).
+        String to = accounts.find(n.uuid(2)).filter(a -> a.emailVerified).map(a -> a.email).orElse(null);
         String error = null;
         if (to == null) {
-            error = "the account has no e-mail address";
+            error = "the account has no verified e-mail address";
         } else {
             try {
                 mailer.send(Mail.withText(to, n.string(0), n.string(1)));
