@@ -1,8 +1,7 @@
 package io.berth.testing;
 
 import java.io.IOException;
-import java.net.CookieManager;
-import java.net.CookiePolicy;
+import java.net.CookieHandler;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -10,6 +9,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -132,7 +135,7 @@ public final class Keycloak {
         String link = Mailbox.awaitLinks(user.email(), before, "/login-actions/action-token", Duration.ofSeconds(60))
                 .get(0);
         // A browser of its own: the link is opened where no login of the user is going on, as from a mail client.
-        HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
+        HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieJar())
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
         String page = get(browser, link);
         Matcher proceed = PROCEED.matcher(page);
@@ -142,6 +145,46 @@ public final class Keycloak {
         if (!page.contains("Your email address has been verified")) {
             throw new IllegalStateException("Keycloak did not verify " + user.email() + " through the link " + link
                     + ":\n" + page);
+        }
+    }
+
+    /**
+     * The cookies of one host, sent back as a browser on localhost would: the JDK's CookieManager withholds
+     * {@code Secure} cookies over plain HTTP, which browsers send to localhost (a secure context).
+     */
+    private static final class CookieJar extends CookieHandler {
+        private final Map<String, String> cookies = new LinkedHashMap<>();
+
+        @Override
+        public synchronized Map<String, List<String>> get(URI uri, Map<String, List<String>> headers) {
+            if (cookies.isEmpty()) {
+                return Map.of();
+            }
+            StringBuilder header = new StringBuilder();
+            cookies.forEach((name, value) -> header.append(header.length() == 0 ? "" : "; ").append(name)
+                    .append('=').append(value));
+            return Map.of("Cookie", List.of(header.toString()));
+        }
+
+        @Override
+        public synchronized void put(URI uri, Map<String, List<String>> headers) {
+            headers.forEach((name, values) -> {
+                if ("set-cookie".equalsIgnoreCase(name)) {
+                    for (String v : values) {
+                        String pair = v.split(";", 2)[0];
+                        int eq = pair.indexOf('=');
+                        if (eq <= 0) {
+                            continue;
+                        }
+                        String cookie = pair.substring(0, eq).strip();
+                        if (v.toLowerCase(Locale.ROOT).contains("max-age=0")) {
+                            cookies.remove(cookie); // the server deletes it
+                        } else {
+                            cookies.put(cookie, pair.substring(eq + 1).strip());
+                        }
+                    }
+                }
+            });
         }
     }
 
