@@ -115,7 +115,7 @@ class InvitationEmailIT {
                 .post("/api/v1/workspaces/" + workspaceId + "/invitations").then().statusCode(201).extract()
                 .path("token");
         // Keycloak allows an '@' in usernames; this one spells the invited address, its own e-mail is another.
-        Keycloak.TestUser poser = Keycloak.createUser(invited);
+        Keycloak.TestUser poser = Keycloak.createUser(invited, "mail-poser-" + suffix + "@example.test");
         Keycloak.Tokens session = Keycloak.tokens(poser.username(), poser.password());
         as(session).body(Map.of("token", token)).post("/api/v1/invitations/accept").then().statusCode(403)
                 .contentType("application/problem+json")

@@ -84,7 +84,11 @@ public final class Keycloak {
      * verified through the admin API: for tests where the user is only set-up.
      */
     public static TestUser createUser(String username) {
-        String email = username + "@example.test";
+        return createUser(username, username + "@example.test");
+    }
+
+    /** {@link #createUser(String)} with an address of the caller's choosing. */
+    public static TestUser createUser(String username, String email) {
         String password = "pw-" + username + "-" + Long.toHexString(System.nanoTime());
         String body = "{\"username\":\"" + username + "\",\"email\":\"" + email + "\",\"enabled\":true,"
                 + "\"emailVerified\":true,\"firstName\":\"Test\",\"lastName\":\"User\","
