@@ -34,10 +34,17 @@ public class AccountQueries {
                 .collect(Collectors.toMap(a -> a.id, Function.identity()));
     }
 
-    /** The account whose username or e-mail address is this (already lowercased) name. */
+    /**
+     * The account an (already lowercased) invitee names: one with an {@code @} is an e-mail address and matches only a
+     * verified one; anything else matches a username.
+     */
     @Transactional
-    public Optional<Account> findByNameOrEmail(String lowercased) {
-        return Account.<Account>find("lower(username) = ?1 or lower(email) = ?1", lowercased).firstResultOptional();
+    public Optional<Account> findInvitee(String lowercased) {
+        if (lowercased.contains("@")) {
+            return Account.<Account>find("emailVerified = true and lower(email) = ?1", lowercased)
+                    .firstResultOptional();
+        }
+        return Account.<Account>find("lower(username) = ?1", lowercased).firstResultOptional();
     }
 
     /**

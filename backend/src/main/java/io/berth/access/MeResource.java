@@ -41,8 +41,9 @@ public class MeResource {
         this.token = token;
     }
 
-    public record Me(UUID id, String username, String email, Account.Status status, String plan, String timezone,
-            Set<String> roles, OffsetDateTime createdAt) {
+    /** {@code emailVerified}: whether Keycloak verified {@code email}; only a verified address receives invitations. */
+    public record Me(UUID id, String username, String email, boolean emailVerified, Account.Status status, String plan,
+            String timezone, Set<String> roles, OffsetDateTime createdAt) {
     }
 
     public record MeChange(String timezone) {
@@ -77,7 +78,8 @@ public class MeResource {
     }
 
     private Me view(Account account) {
-        return new Me(account.id, account.username, account.email, account.status, account.planId, account.timezone,
+        return new Me(account.id, account.username, account.email, account.emailVerified, account.status,
+                account.planId, account.timezone,
                 new TreeSet<>(identity.getRoles()), account.createdAt);
     }
 }

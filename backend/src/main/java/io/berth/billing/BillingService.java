@@ -23,6 +23,7 @@ import io.berth.common.Hashes;
 import io.berth.common.PrintableText;
 import io.berth.common.Problem;
 import io.berth.common.ProblemException;
+import io.berth.common.RateLimiter;
 import io.berth.common.Sql;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
@@ -43,16 +44,18 @@ public class BillingService {
     private final DebtLifecycle lifecycle;
     private final AccountQueries accountQueries;
     private final AccountService accounts;
+    private final RateLimiter limiter;
     private final Clock clock;
 
     BillingService(AgroalDataSource dataSource, Sql sql, BillingConfig config, DebtLifecycle lifecycle,
-            AccountQueries accountQueries, AccountService accounts, Clock clock) {
+            AccountQueries accountQueries, AccountService accounts, RateLimiter limiter, Clock clock) {
         this.dataSource = dataSource;
         this.sql = sql;
         this.config = config;
         this.lifecycle = lifecycle;
         this.accountQueries = accountQueries;
         this.accounts = accounts;
+        this.limiter = limiter;
         this.clock = clock;
     }
 
@@ -148,7 +151,9 @@ public class BillingService {
     public record Redeemed(long amountMicro, long balanceMicro) {
     }
 
+    /** Redeems a voucher code; each try, found or not, spends the account's limit (codes cannot be guessed). */
     public Redeemed redeem(Account account, String code) {
+        limiter.check(RateLimiter.Limit.VOUCHER_REDEEM, account.id);
         Redeemed r = QuarkusTransaction.requiringNew().call(() -> redeemInTx(account, code));
         lifecycle.evaluate(account.id);
         return r;

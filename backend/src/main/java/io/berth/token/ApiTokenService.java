@@ -81,7 +81,7 @@ public class ApiTokenService {
         if (expiresAt.isAfter(now.plus(MAX_LIFETIME))) {
             throw ProblemException.badRequest("expiresAt", "must be at most 366 days away");
         }
-        limiter.check(RateLimiter.Limit.TOKEN_CREATE, "account:" + owner.id);
+        limiter.check(RateLimiter.Limit.TOKEN_CREATE, owner.id);
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);

@@ -20,6 +20,7 @@ import io.berth.access.Account;
 import io.berth.access.CredentialService;
 import io.berth.access.KubeconfigConfig;
 import io.berth.common.PrintableText;
+import io.berth.common.RateLimiter;
 import io.fabric8.kubernetes.api.model.AuthInfoBuilder;
 import io.fabric8.kubernetes.api.model.ConfigBuilder;
 import io.fabric8.kubernetes.api.model.NamedAuthInfoBuilder;
@@ -43,20 +44,26 @@ public class KubeconfigService {
     private final WorkspaceService workspaces;
     private final KubeconfigConfig config;
     private final KubernetesClient client;
+    private final RateLimiter limiter;
 
     KubeconfigService(CredentialService credentials, WorkspaceService workspaces, KubeconfigConfig config,
-            KubernetesClient client) {
+            KubernetesClient client, RateLimiter limiter) {
         this.credentials = credentials;
         this.workspaces = workspaces;
         this.config = config;
         this.client = client;
+        this.limiter = limiter;
     }
 
     public record Kubeconfig(String yaml, OffsetDateTime expiresAt, int contexts) {
     }
 
-    /** A kubeconfig with a token valid for {@code ttlSeconds} (the default when null). */
+    /**
+     * A kubeconfig with a token valid for {@code ttlSeconds} (the default when null); spends the account's
+     * credential-issue limit.
+     */
     public Kubeconfig kubeconfig(Account account, Long ttlSeconds) {
+        limiter.check(RateLimiter.Limit.CREDENTIAL_ISSUE, account.id);
         CredentialService.IssuedToken token = credentials.issue(account, ttlSeconds);
         List<WorkspaceView> mine = workspaces.list(account);
         return new Kubeconfig(render(new Cluster(config.clusterName(), server(), caData()), account.username, mine,
