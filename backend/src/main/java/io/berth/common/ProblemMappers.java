@@ -17,7 +17,10 @@ import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
@@ -60,18 +63,25 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response jsonMapping(JsonMappingException e, UriInfo uri) {
         String field = jsonPath(e);
-        if (field.isEmpty()) {
-            return respond(Problem.of(400, "Invalid request", "The request body is not valid JSON for this operation"),
-                    uri);
-        }
-        String message = "has a value of the wrong type or format";
+        String message = e instanceof JsonInputs.OutOfRange
+                ? e.getOriginalMessage()
+                : e.getCause() instanceof InputCoercionException
+                        ? "is a number out of range for this field"
+                        : "has a value of the wrong type or format";
         return respond(Problem.of(400, "Invalid request", field + " " + message)
                 .withErrors(List.of(new Problem.FieldError(field, message))), uri);
     }
 
+    /** Not JSON, a number no field can hold, a token over the parser's limits: named where the parser stood. */
     @ServerExceptionMapper
-    public Response malformedJson(JsonParseException e, UriInfo uri) {
-        return respond(Problem.of(400, "Invalid request", "The request body is not well-formed JSON"), uri);
+    public Response malformedJson(JsonProcessingException e, UriInfo uri) {
+        String field = e.getProcessor() instanceof JsonParser p ? contextPath(p.getParsingContext()) : "";
+        field = field.isEmpty() ? "body" : field;
+        String message = e instanceof InputCoercionException
+                ? "is a number out of range for this field"
+                : "is not well-formed JSON";
+        return respond(Problem.of(400, "Invalid request", field + " " + message)
+                .withErrors(List.of(new Problem.FieldError(field, message))), uri);
     }
 
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class,
@@ -96,6 +106,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e, UriInfo uri) {
+        if (e.getResponse().getEntity() instanceof Problem p) {
+            return respond(p, uri);
+        }
         int status = e.getResponse().getStatus();
         Response.StatusType info = Response.Status.fromStatusCode(status);
         String title = info != null ? info.getReasonPhrase() : "Error";
@@ -141,6 +154,7 @@ public class ProblemMappers {
         return String.join(".", names);
     }
 
+    /** The field a body error is about, dotted like the validation errors' names; "body" for the whole body. */
     static String jsonPath(JsonMappingException e) {
         StringBuilder sb = new StringBuilder();
         for (JsonMappingException.Reference ref : e.getPath()) {
@@ -152,6 +166,25 @@ public class ProblemMappers {
             } else if (ref.getIndex() >= 0) {
                 sb.append('[').append(ref.getIndex()).append(']');
             }
+        }
+        return sb.isEmpty() ? "body" : sb.toString();
+    }
+
+    static String contextPath(JsonStreamContext context) {
+        List<String> parts = new ArrayList<>();
+        for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inObject() && c.getCurrentName() != null) {
+                parts.add(0, c.getCurrentName());
+            } else if (c.inArray() && c.getCurrentIndex() >= 0) {
+                parts.add(0, "[" + c.getCurrentIndex() + "]");
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String part : parts) {
+            if (!sb.isEmpty() && !part.startsWith("[")) {
+                sb.append('.');
+            }
+            sb.append(part);
         }
         return sb.toString();
     }
