@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.DeserializationConfig;
 import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
@@ -21,7 +22,7 @@ import io.quarkus.jackson.ObjectMapperCustomizer;
 
 /**
  * The JSON side of {@link ParamConverters}: every date-time of a request body must lie in {@link InputBounds}'s range
- * and no string may hold NUL, whatever the field. Refusals carry the field's path (Jackson adds it on the way out),
+ * and no string may hold NUL, whatever the field; enums are read by name only and integers only from integers. Refusals carry the field's path (Jackson adds it on the way out),
  * and {@link ProblemMappers} names it.
  */
 @Singleton
@@ -50,6 +51,9 @@ public class JsonInputs implements ObjectMapperCustomizer {
             }
         });
         mapper.registerModule(module);
+        // A role is a name, not its position in a Java enum; 1.5 micro-units are not 1.
+        mapper.enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
+        mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
     }
 
     static final class Checked extends DelegatingDeserializer {

@@ -17,6 +17,7 @@ import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
@@ -67,7 +68,9 @@ public class ProblemMappers {
                 ? e.getOriginalMessage()
                 : e.getCause() instanceof InputCoercionException
                         ? "is a number out of range for this field"
-                        : "has a value of the wrong type or format";
+                        : e.getCause() instanceof JsonParseException
+                                ? "is not well-formed JSON"
+                                : "has a value of the wrong type or format";
         return respond(Problem.of(400, "Invalid request", field + " " + message)
                 .withErrors(List.of(new Problem.FieldError(field, message))), uri);
     }

@@ -71,8 +71,36 @@ class JsonInputsTest {
     }
 
     @Test
-    void malformedJsonIsNotAMappingError() {
-        assertThatThrownBy(() -> json.readValue("{\"name\":", Batch.class))
-                .isInstanceOf(JsonProcessingException.class).isNotInstanceOf(JsonMappingException.class);
+    void fractionsAreNoIntegersAndEnumsAreNamesNotPositions() {
+        assertThat(ProblemMappers.jsonPath(refused("{\"amountMicro\":1.5}"))).isEqualTo("amountMicro");
+        assertThat(ProblemMappers.jsonPath(refused("{\"amountMicro\":1e400}"))).isEqualTo("amountMicro");
+        assertThatThrownBy(() -> json.readValue("{\"g\":1}", Choice.class)).isInstanceOf(JsonMappingException.class);
+    }
+
+    record Choice(java.time.DayOfWeek g) {
+    }
+
+    /** Malformed JSON names where the parser stood, or the whole body. */
+    private static String malformed(String body) {
+        try {
+            mapper().readValue(body, Batch.class);
+        } catch (JsonProcessingException e) {
+            // Inside a nested value Jackson wraps the parser's error with the path it had.
+            Problem p = (Problem) (e instanceof JsonMappingException m
+                    ? new ProblemMappers().jsonMapping(m, null)
+                    : new ProblemMappers().malformedJson(e, null)).getEntity();
+            assertThat(p.errors().get(0).message()).isEqualTo("is not well-formed JSON");
+            assertThat(p.status()).isEqualTo(400);
+            return p.errors().get(0).field();
+        }
+        throw new AssertionError("accepted: " + body);
+    }
+
+    @Test
+    void malformedJsonNamesWhereItBroke() {
+        assertThat(malformed("not json")).isEqualTo("body");
+        assertThat(malformed("{\"name\":")).isEqualTo("name");
+        assertThat(malformed("{\"name\":\"x\",,}")).isEqualTo("name");
+        assertThat(malformed("{\"lines\":[{\"name\":tru}]}")).isEqualTo("lines[0]");
     }
 }
