@@ -72,8 +72,10 @@ public class BillingService {
      * request change nothing.
      */
     public Adjusted adjust(UUID accountId, long amountMicro, String reason, String idemKey, Account admin) {
-        if (amountMicro == 0) {
-            throw ProblemException.badRequest("amountMicro", "must not be zero");
+        if (amountMicro == 0 || Math.abs(amountMicro) > Money.MAX_AMOUNT_MICRO
+                || amountMicro == Long.MIN_VALUE) {
+            throw ProblemException.badRequest("amountMicro",
+                    "must not be zero, and at most " + Money.MAX_AMOUNT_MICRO + " either way");
         }
         if (reason == null || reason.isBlank() || reason.length() > 500) {
             throw ProblemException.badRequest("reason", "is required (at most 500 characters)");
@@ -111,8 +113,8 @@ public class BillingService {
         if (name == null || name.isBlank() || name.length() > 100) {
             throw ProblemException.badRequest("name", "is required (at most 100 characters)");
         }
-        if (amountMicro <= 0) {
-            throw ProblemException.badRequest("amountMicro", "must be positive");
+        if (amountMicro <= 0 || amountMicro > Money.MAX_AMOUNT_MICRO) {
+            throw ProblemException.badRequest("amountMicro", "must be positive, at most " + Money.MAX_AMOUNT_MICRO);
         }
         if (count < 1 || count > 10_000) {
             throw ProblemException.badRequest("count", "must be between 1 and 10000");

@@ -93,7 +93,8 @@ public class TopupWebhookResource {
         } catch (RuntimeException e) {
             throw ProblemException.badRequest("data.account_id", "must be a Berth account id");
         }
-        if (!data.path("amount_micro").canConvertToLong() || data.path("amount_micro").asLong() <= 0) {
+        if (!data.path("amount_micro").canConvertToLong() || data.path("amount_micro").asLong() <= 0
+                || data.path("amount_micro").asLong() > Money.MAX_AMOUNT_MICRO) {
             throw ProblemException.badRequest("data.amount_micro", "must be a positive integer");
         }
         if (!config.currency().equals(text(data, "currency"))) {

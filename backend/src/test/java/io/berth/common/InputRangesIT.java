@@ -136,6 +136,15 @@ class InputRangesIT {
             refused(admin().body("{\"name\":\"ranges\",\"amountMicro\":1000000,\"count\":" + bad + "}")
                     .post("/api/v1/admin/billing/voucher-batches"), "count", failures, "voucher count");
         }
+        // Amounts a long holds but a balance could not: sums of them would overflow PostgreSQL's bigint.
+        for (String bad : List.of("9223372036854775807", "-9223372036854775808", "1000000000000000001")) {
+            refused(admin().body("{\"amountMicro\":" + bad + ",\"reason\":\"ranges\"}").post(adjust), "amountMicro",
+                    failures, "adjustment " + bad);
+            refused(admin().body("{\"name\":\"ranges\",\"amountMicro\":" + bad.replace("-", "")
+                    + ",\"count\":1,\"expiresAt\":\"2030-01-01T00:00:00Z\"}")
+                    .post("/api/v1/admin/billing/voucher-batches"),
+                    "amountMicro", failures, "voucher amount " + bad);
+        }
         refused(admin().body("{\"name\":\"Ranges\",\"maxWorkspaces\":3000000000}").put("/api/v1/admin/plans/ranges"),
                 "maxWorkspaces", failures, "plan maxWorkspaces");
         refused(admin().body("{\"name\":\"Ranges\",\"cpuRequestMillis\":1e400}").put("/api/v1/admin/plans/ranges"),
