@@ -18,6 +18,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -81,8 +82,8 @@ public class AdminAccountResource {
             + "e-mail address, or a whole account id.")
     @APIResponse(responseCode = "200", description = "One page", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AccountPage.class), examples = @ExampleObject(name = "page", value = "{\"items\":[{\"id\":\"7c1e1d3a-2f4b-4f7e-9a0e-3b8d2c1f0a11\",\"username\":\"ana\",\"email\":\"ana@example.com\",\"status\":\"active\",\"plan\":\"free\",\"createdAt\":\"2026-11-01T09:00:00Z\",\"balanceMicro\":4210000,\"billingState\":\"good\",\"workspaces\":2}],\"page\":1,\"pageSize\":20,\"total\":1}")))
     public Paged<AdminQueries.AccountRow> accounts(
-            @QueryParam("q") @Parameter(schema = @Schema(maxLength = InputBounds.MAX_PARAMETER_LENGTH)) String q,
-            @QueryParam("page") @DefaultValue("1") @Parameter(description = "1-based page", schema = @Schema(minimum = "1", maximum = Paged.MAX_PAGE_TEXT)) int page) {
+            @QueryParam("q") @Parameter(schema = @Schema(type = SchemaType.STRING, maxLength = InputBounds.MAX_PARAMETER_LENGTH)) String q,
+            @QueryParam("page") @DefaultValue("1") @Parameter(description = "1-based page", schema = @Schema(type = SchemaType.INTEGER, format = "int32", minimum = "1", maximum = Paged.MAX_PAGE_TEXT)) int page) {
         return queries.accounts(q, page);
     }
 
@@ -103,7 +104,7 @@ public class AdminAccountResource {
     @APIResponse(responseCode = "400", description = "amountMicro missing or zero, or reason missing")
     @Consumes(MediaType.APPLICATION_JSON)
     public BillingService.Adjusted adjust(@PathParam("accountId") UUID accountId,
-            @HeaderParam("Idempotency-Key") String idemKey,
+            @HeaderParam("Idempotency-Key") @Parameter(description = "Makes retries safe", schema = @Schema(type = SchemaType.STRING, maxLength = InputBounds.MAX_PARAMETER_LENGTH)) String idemKey,
             @RequestBody(required = true, content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "credit", value = ApiExamples.ADJUSTMENT))) Adjustment body) {
         return admin.adjust(caller.get(), AuditLog.Via.api, accountId, body == null ? null : body.amountMicro(),
                 body == null ? null : body.reason(), idemKey);

@@ -73,7 +73,7 @@ public class BillingResource {
     @Operation(summary = "Your ledger: every charge, top-up, credit and adjustment, newest first, with the balance after each")
     @APIResponse(responseCode = "200", description = "Ledger entries", content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.ARRAY, implementation = BillingQueries.LedgerEntry.class), examples = @ExampleObject(name = "ledger", value = ApiExamples.LEDGER)))
     public List<BillingQueries.LedgerEntry> ledger(
-            @QueryParam("limit") @Parameter(description = "At most 500 (default 100)") Integer limit) {
+            @QueryParam("limit") @Parameter(description = "At most 500 (default 100)", schema = @Schema(type = SchemaType.INTEGER, format = "int32", minimum = "1", maximum = "500")) Integer limit) {
         int n = limit == null ? 100 : limit;
         if (n < 1 || n > 500) {
             throw ProblemException.badRequest("limit", "must be between 1 and 500");
