@@ -25,7 +25,8 @@ if [[ "${BERTH_FUZZ_REUSE_STACK:-0}" != 1 ]]; then
   rm -rf "$BERTH_STATE"
   ./mvnw -q -B install -DskipTests -pl backend -am
   trap '"$root/dev/stack" down >/dev/null 2>&1 || true' EXIT
-  "$root/dev/stack" up
+  # A payment provider configured, so the webhook judges signatures (without one it answers 503 by design).
+  env BERTH_BILLING_WEBHOOK_SECRET="$(openssl rand -hex 24)" "$root/dev/stack" up
 fi
 env_file="$BERTH_STATE/stack.env"
 get() { grep "^$1=" "$env_file" | cut -d= -f2-; }
