@@ -18,6 +18,7 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 	"unsafe"
@@ -27,7 +28,8 @@ const usage = `usage: berth-demo <command> [flags]
 
   serve   [-listen :8080]                 serve / (a page), /bytes/<n> (n bytes), /peer (the
                                           client's address as seen), /healthz
-  fetch   [-expect n] [-body] <url>       download <url>; print status, bytes and seconds as JSON
+  fetch   [-expect n] [-body] <url>       download <url>; print status, bytes, seconds and the
+                                          connection's kernel counters (tcp_info) as JSON
   connect [-timeout 3s] <host:port>       open a TCP connection; exit 0 if it opened
   lookup  <name>                          resolve a name; print its addresses as JSON
   burn    [-delay 0s] [-seconds 5] [-mem-mib 0] [-io-mib 0] [-io-file /tmp/berth-burn] [-fail-first marker]
@@ -40,7 +42,7 @@ const usage = `usage: berth-demo <command> [flags]
   udp-flood -dst addr -port n -size b -duration d
                                           send datagrams as fast as possible
   tcp-sink  -bind addr -port n            receive TCP streams, count their bytes
-  tcp-send  -dst addr -port n -bytes b    send b bytes over one TCP connection
+  tcp-send  -dst addr -port n -bytes b    send b bytes over one TCP connection; print its tcp_info
   sleep                                   wait until stopped
 
 Every command that moves data prints one JSON line with what it did.
@@ -166,7 +168,16 @@ func fetch(args []string) error {
 		return errors.New("fetch wants one URL")
 	}
 	url := fs.Arg(0)
-	client := &http.Client{Timeout: *timeout}
+	// One connection, whose kernel counters are read as it closes, once the body is in.
+	conn := &countedConn{closed: make(chan struct{})}
+	dialer := &net.Dialer{Timeout: 30 * time.Second}
+	transport := &http.Transport{DisableKeepAlives: true,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			c, err := dialer.DialContext(ctx, network, addr)
+			conn.Conn = c
+			return conn, err
+		}}
+	client := &http.Client{Timeout: *timeout, Transport: transport}
 	start := time.Now()
 	resp, err := client.Get(url)
 	if err != nil {
@@ -184,6 +195,18 @@ func fetch(args []string) error {
 	}
 	result := map[string]any{"url": url, "status": resp.StatusCode, "bytes": n,
 		"seconds": time.Since(start).Seconds()}
+	resp.Body.Close()
+	transport.CloseIdleConnections()
+	select { // the transport closes the connection in its own goroutine
+	case <-conn.closed:
+	case <-time.After(5 * time.Second):
+		conn.err = errors.New("the connection did not close")
+	}
+	if conn.err == nil {
+		result["tcp"] = conn.info
+	} else {
+		result["tcp_error"] = conn.err.Error()
+	}
 	if *body {
 		result["body"] = kept.String()
 	}
@@ -195,6 +218,64 @@ func fetch(args []string) error {
 		return fmt.Errorf("%s sent %d bytes, %d expected", url, n, *expect)
 	}
 	return nil
+}
+
+// countedConn keeps the connection's tcp_info from just before it closed.
+type countedConn struct {
+	net.Conn
+	info   map[string]any
+	err    error
+	once   sync.Once
+	closed chan struct{}
+}
+
+func (c *countedConn) Close() error {
+	c.once.Do(func() {
+		c.info, c.err = tcpInfo(c.Conn)
+		close(c.closed)
+	})
+	return c.Conn.Close()
+}
+
+// tcpInfo reads the kernel's counters of a TCP connection (struct tcp_info, Linux 4.19+):
+// what a test compares a meter with, since how many segments carry a payload depends on
+// timing (TSO, write sizes, retransmissions), not on the payload alone.
+func tcpInfo(conn net.Conn) (map[string]any, error) {
+	tcp, ok := conn.(*net.TCPConn)
+	if !ok {
+		return nil, errors.New("not a TCP connection")
+	}
+	raw, err := tcp.SyscallConn()
+	if err != nil {
+		return nil, err
+	}
+	var buf [232]byte
+	size := uint32(len(buf))
+	var errno syscall.Errno
+	if err := raw.Control(func(fd uintptr) {
+		_, _, errno = syscall.Syscall6(syscall.SYS_GETSOCKOPT, fd, syscall.IPPROTO_TCP, syscall.TCP_INFO,
+			uintptr(unsafe.Pointer(&buf[0])), uintptr(unsafe.Pointer(&size)), 0)
+	}); err != nil {
+		return nil, err
+	}
+	if errno != 0 {
+		return nil, errno
+	}
+	if size < 224 {
+		return nil, fmt.Errorf("tcp_info of %d bytes: kernel too old", size)
+	}
+	u32 := func(off int) uint32 { return *(*uint32)(unsafe.Pointer(&buf[off])) }
+	u64 := func(off int) uint64 { return *(*uint64)(unsafe.Pointer(&buf[off])) }
+	const timestamps = 2 // TCPI_OPT_TIMESTAMPS in tcpi_options
+	return map[string]any{
+		"timestamps":     buf[5]&timestamps != 0,
+		"bytes_received": u64(128),
+		"segs_out":       u32(136),
+		"segs_in":        u32(140),
+		"data_segs_in":   u32(152),
+		"bytes_sent":     u64(200),
+		"total_retrans":  u32(100),
+	}, nil
 }
 
 func connect(args []string) error {
@@ -469,9 +550,15 @@ func tcpSend(args []string) error {
 		return err
 	}
 	c.(*net.TCPConn).CloseWrite()
-	io.Copy(io.Discard, c)
+	io.Copy(io.Discard, c) // the sink closes once it has read everything: all of it is acknowledged
+	result := map[string]any{"sent": n}
+	if info, err := tcpInfo(c); err == nil {
+		result["tcp"] = info
+	} else {
+		result["tcp_error"] = err.Error()
+	}
 	c.Close()
-	report(map[string]any{"sent": n})
+	report(result)
 	return nil
 }
 

@@ -63,8 +63,8 @@ public final class NodeBench {
             startPod(tenant, workspace, "warm-" + i, node);
             startPod(admin, plain, "warm-" + i, node);
         }
-        List<Long> inWorkspace = new ArrayList<>();
-        List<Long> inPlain = new ArrayList<>();
+        Starts inWorkspace = new Starts();
+        Starts inPlain = new Starts();
         for (int i = 0; i < count; i++) {
             inWorkspace.add(startPod(tenant, workspace, "p-" + i, node));
             inPlain.add(startPod(admin, plain, "p-" + i, node));
@@ -76,10 +76,33 @@ public final class NodeBench {
         admin.namespaces().withName(plain).delete();
         System.out.printf(Locale.ROOT, "# pod create -> Running on %s, %d pods each, one at a time, alternating%n",
                 node, count);
-        report("Berth workspace", inWorkspace);
-        report("plain namespace", inPlain);
+        report("Berth workspace", inWorkspace.total);
+        report("plain namespace", inPlain.total);
         System.out.printf(Locale.ROOT, "ratio workspace/plain: p50 %.2f, p99 %.2f%n",
-                (double) pct(inWorkspace, 50) / pct(inPlain, 50), (double) pct(inWorkspace, 99) / pct(inPlain, 99));
+                (double) pct(inWorkspace.total, 50) / pct(inPlain.total, 50),
+                (double) pct(inWorkspace.total, 99) / pct(inPlain.total, 99));
+        // Where the time goes: the create call (authentication, admission, the etcd writes) and the rest
+        // (scheduler, kubelet, sandbox, CNI, image pull, container start, the status write).
+        report("  ws create", inWorkspace.admission);
+        report("  plain create", inPlain.admission);
+        report("  ws rest", inWorkspace.rest);
+        report("  plain rest", inPlain.rest);
+    }
+
+    /** Each pod's time from the create call to Running, and its two parts. */
+    record Start(long admissionNanos, long totalNanos) {
+    }
+
+    static final class Starts {
+        final List<Long> total = new ArrayList<>();
+        final List<Long> admission = new ArrayList<>();
+        final List<Long> rest = new ArrayList<>();
+
+        void add(Start s) {
+            total.add(s.totalNanos());
+            admission.add(s.admissionNanos());
+            rest.add(s.totalNanos() - s.admissionNanos());
+        }
     }
 
     /**
@@ -87,17 +110,18 @@ public final class NodeBench {
      * both sides: workspaces mutate every pod to it (a shared node must not serve one tenant's cached image to
      * another), so the plain namespace pays the same registry round trip.
      */
-    private static long startPod(KubernetesClient client, String namespace, String name, String node) {
+    private static Start startPod(KubernetesClient client, String namespace, String name, String node) {
         Pod pod = new PodBuilder().withNewMetadata().withName(name).endMetadata().withNewSpec()
                 .withTerminationGracePeriodSeconds(0L).addToNodeSelector("kubernetes.io/hostname", node)
                 .addNewContainer().withName("main").withImage(DemoPods.CLIENT_IMAGE)
                 .withImagePullPolicy("Always").endContainer().endSpec().build();
         long start = System.nanoTime();
         client.pods().inNamespace(namespace).resource(pod).create();
+        long created = System.nanoTime();
         client.pods().inNamespace(namespace).withName(name).waitUntilCondition(
                 p -> p != null && p.getStatus() != null && "Running".equals(p.getStatus().getPhase()), 120,
                 TimeUnit.SECONDS);
-        return System.nanoTime() - start;
+        return new Start(created - start, System.nanoTime() - start);
     }
 
     static void agent(int count, int seconds) throws Exception {

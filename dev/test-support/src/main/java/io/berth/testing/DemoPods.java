@@ -123,6 +123,36 @@ public final class DemoPods {
         return kubectl.stream(timeout, args.toArray(String[]::new));
     }
 
+    /**
+     * The IP-layer bytes that the connection of a {@code fetch} report received: its payload (retransmitted
+     * copies aside) plus each segment's IP and TCP headers, from the kernel's own counters of the connection. How
+     * many segments a payload takes depends on timing (segmentation offload, write sizes, retransmissions), so a
+     * meter is compared with this, not with a formula of the payload.
+     */
+    public static long wireBytesReceived(JsonNode report) {
+        JsonNode tcp = tcpInfo(report);
+        return tcp.get("bytes_received").asLong() + tcp.get("segs_in").asLong() * headerBytes(tcp);
+    }
+
+    /** The IP-layer bytes that the connection of a {@code tcp-send} report sent, retransmissions included. */
+    public static long wireBytesSent(JsonNode report) {
+        JsonNode tcp = tcpInfo(report);
+        return tcp.get("bytes_sent").asLong() + tcp.get("segs_out").asLong() * headerBytes(tcp);
+    }
+
+    private static JsonNode tcpInfo(JsonNode report) {
+        JsonNode tcp = report.get("tcp");
+        if (tcp == null || !tcp.isObject()) {
+            throw new IllegalStateException("the report has no tcp_info: " + report);
+        }
+        return tcp;
+    }
+
+    /** IPv4 and TCP headers of a data segment; the timestamp option adds 12 bytes to each. */
+    private static long headerBytes(JsonNode tcp) {
+        return 20 + 20 + (tcp.get("timestamps").asBoolean() ? 12 : 0);
+    }
+
     /** Whether a TCP connection from the pod opens: "open", "refused", "timeout" or "error". */
     public String connect(Pod from, String hostPort) {
         Kubectl.Result r = execRaw(from, Duration.ofSeconds(30), "connect", "-timeout", "3s", hostPort);
