@@ -116,7 +116,7 @@ class InputRangesIT {
     void numbersNoFieldCanHoldAndPagesPastAnyOffsetAreRefusedNamingTheField() throws Exception {
         String before = state();
         List<String> failures = new ArrayList<>();
-        for (String bad : List.of("99999999999", "-1", "0", "1e3", "abc", "")) {
+        for (String bad : List.of("99999999999", "-1", "0", "1e3", "abc")) {
             refused(ana.api().queryParam("limit", bad).get("/api/v1/billing/ledger"), "limit", failures,
                     "limit " + bad);
         }
