@@ -23,6 +23,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import io.quarkus.security.AuthenticationCompletionException;
@@ -37,6 +38,7 @@ import io.quarkus.security.UnauthorizedException;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
@@ -93,7 +95,7 @@ public class ProblemMappers {
         Problem problem = Problem.of(401, "Unauthenticated",
                 "A valid bearer token is required: an access token from Keycloak or a Berth API token");
         return Response.status(401).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
-                .type(Problem.MEDIA_TYPE).entity(problem.withInstance(path(uri))).build();
+                .type(Problem.MEDIA_TYPE).entity(json(problem.withInstance(path(uri)))).build();
     }
 
     @ServerExceptionMapper
@@ -104,13 +106,20 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response rateLimited(RateLimitedException e, UriInfo uri) {
         return Response.status(429).header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds()).type(Problem.MEDIA_TYPE)
-                .entity(e.problem().withInstance(path(uri))).build();
+                .entity(json(e.problem().withInstance(path(uri)))).build();
     }
 
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e, UriInfo uri) {
         if (e.getResponse().getEntity() instanceof Problem p) {
             return respond(p, uri);
+        }
+        // The JSON reader hands a body it cannot read on as a bare 400; the cause still knows the field.
+        if (e.getCause() instanceof JsonMappingException m) {
+            return jsonMapping(m, uri);
+        }
+        if (e.getCause() instanceof JsonProcessingException j) {
+            return malformedJson(j, uri);
         }
         int status = e.getResponse().getStatus();
         Response.StatusType info = Response.Status.fromStatusCode(status);
@@ -127,8 +136,20 @@ public class ProblemMappers {
     }
 
     private static Response respond(Problem problem, UriInfo uri) {
-        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem.withInstance(path(uri)))
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(json(problem.withInstance(path(uri))))
                 .build();
+    }
+
+    /**
+     * The problem as JSON text: the writer the framework picks follows the operation's own media type (a kubeconfig's
+     * YAML, a statement's CSV), where a Problem object came out as its toString.
+     */
+    static String json(Problem problem) {
+        try {
+            return JSON.writeValueAsString(problem);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String path(UriInfo uri) {
