@@ -69,10 +69,14 @@ public class ParamConverters implements ParamConverterProvider {
         return null;
     }
 
-    /** A 400 naming the parameter; a WebApplicationException, so the framework hands it on unwrapped. */
+    /**
+     * A 400 naming the parameter. A WebApplicationException, so the framework hands it on unwrapped; one with a body
+     * is answered as it is (no mapper sees it), so the body is the whole problem+json already.
+     */
     public static WebApplicationException refused(String name, String message) {
         Problem problem = ProblemException.badRequest(name, message).problem();
-        return new WebApplicationException(message, Response.status(400).entity(problem).build());
+        return new WebApplicationException(message,
+                Response.status(400).type(Problem.MEDIA_TYPE).entity(ProblemMappers.json(problem)).build());
     }
 
     static String text(String name, String s, int max) {

@@ -111,9 +111,6 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e, UriInfo uri) {
-        if (e.getResponse().getEntity() instanceof Problem p) {
-            return respond(p, uri);
-        }
         // The JSON reader hands a body it cannot read on as a bare 400; the cause still knows the field.
         if (e.getCause() instanceof JsonMappingException m) {
             return jsonMapping(m, uri);
