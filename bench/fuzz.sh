@@ -48,19 +48,22 @@ mkdir -p "$reports"
 common=(--checks all --exclude-checks ignored_auth,positive_data_acceptance,negative_data_rejection
   --max-examples "$examples" --workers 2 --seed 12 --request-timeout 30 --continue-on-failure
   --suppress-health-check all --warnings off --report junit,ndjson --report-dir "$reports")
-status=0
+# Conformance findings (schemathesis' own exit code) are reported; the bar is the 5xx count below.
 log "user API with an API token ($examples examples per operation)"
 "$venv/bin/schemathesis" run "$base/q/openapi?format=json" "${common[@]}" \
   --exclude-path-regex '^/api/v1/admin/' --header "Authorization: Bearer $pat" \
-  --report-junit-path "$reports/user.xml" --report-ndjson-path "$reports/user.ndjson" | tee "$reports/user.txt" || status=1
+  --report-junit-path "$reports/user.xml" --report-ndjson-path "$reports/user.ndjson" | tee "$reports/user.txt" || true
 log "admin API with the demo admin's access token"
 FUZZ_STACK_ENV="$env_file" SCHEMATHESIS_HOOKS=fuzz_auth PYTHONPATH="$root/bench" \
   "$venv/bin/schemathesis" run "$base/q/openapi?format=json" "${common[@]}" \
   --include-path-regex '^/api/v1/admin/' \
-  --report-junit-path "$reports/admin.xml" --report-ndjson-path "$reports/admin.ndjson" | tee "$reports/admin.txt" || status=1
+  --report-junit-path "$reports/admin.xml" --report-ndjson-path "$reports/admin.ndjson" | tee "$reports/admin.txt" || true
 
 # The bar: no answer of the backend was a 5xx, in either run.
 fivexx="$(cat "$reports"/user.ndjson "$reports"/admin.ndjson | python3 "$root/bench/fuzz_count.py")"
 log "$fivexx"
-case "$fivexx" in *" 0 5xx"*) ;; *) status=1 ;; esac
-exit "$status"
+if grep -q "Server error" "$reports/user.txt" "$reports/admin.txt"; then
+  log "schemathesis' not_a_server_error check failed"
+  exit 1
+fi
+case "$fivexx" in *", 0 5xx;"*) exit 0 ;; *) exit 1 ;; esac
