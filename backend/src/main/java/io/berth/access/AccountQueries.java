@@ -56,7 +56,7 @@ public class AccountQueries {
         String q = query == null ? "" : query.strip();
         String where = "?1 = '' or locate(lower(?1), lower(username)) > 0 "
                 + "or locate(lower(?1), lower(coalesce(email, ''))) > 0 or str(id) = lower(?1)";
-        int p = Math.max(1, page);
+        int p = Paged.page(page);
         List<Account> items = Account.<Account>find(where + " order by createdAt desc, id", q)
                 .page(p - 1, pageSize).list();
         return new Paged<>(items, p, pageSize, Account.count(where, q));

@@ -16,6 +16,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -52,7 +53,7 @@ public class MeResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The caller's account", description = "Creates the account on the first authenticated call.")
-    @APIResponse(responseCode = "200", description = "Your account", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "me", value = ApiExamples.ME)))
+    @APIResponse(responseCode = "200", description = "Your account", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Me.class), examples = @ExampleObject(name = "me", value = ApiExamples.ME)))
     public Me me() {
         return view(account());
     }
@@ -61,7 +62,7 @@ public class MeResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Change your settings (time zone of statements and daily views)")
-    @APIResponse(responseCode = "200", description = "Your account after the change", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "me", value = ApiExamples.ME)))
+    @APIResponse(responseCode = "200", description = "Your account after the change", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Me.class), examples = @ExampleObject(name = "me", value = ApiExamples.ME)))
     @APIResponse(responseCode = "400", description = "timezone is not a known IANA time zone")
     public Me change(
             @RequestBody(required = true, content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "timezone", value = ApiExamples.ME_CHANGE))) MeChange change) {

@@ -76,8 +76,10 @@ public class BillingService {
      * request change nothing.
      */
     public Adjusted adjust(UUID accountId, long amountMicro, String reason, String idemKey, Account admin) {
-        if (amountMicro == 0) {
-            throw ProblemException.badRequest("amountMicro", "must not be zero");
+        if (amountMicro == 0 || Math.abs(amountMicro) > Money.MAX_AMOUNT_MICRO
+                || amountMicro == Long.MIN_VALUE) {
+            throw ProblemException.badRequest("amountMicro",
+                    "must not be zero, and at most " + Money.MAX_AMOUNT_MICRO + " either way");
         }
         if (reason == null || reason.isBlank() || reason.length() > 500) {
             throw ProblemException.badRequest("reason", "is required (at most 500 characters)");
@@ -121,8 +123,8 @@ public class BillingService {
         if (!PrintableText.printable(name, false)) {
             throw ProblemException.badRequest("name", PrintableText.NON_PRINTING);
         }
-        if (amountMicro <= 0) {
-            throw ProblemException.badRequest("amountMicro", "must be positive");
+        if (amountMicro <= 0 || amountMicro > Money.MAX_AMOUNT_MICRO) {
+            throw ProblemException.badRequest("amountMicro", "must be positive, at most " + Money.MAX_AMOUNT_MICRO);
         }
         if (count < 1 || count > 10_000) {
             throw ProblemException.badRequest("count", "must be between 1 and 10000");
