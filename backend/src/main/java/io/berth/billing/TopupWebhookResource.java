@@ -24,8 +24,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.berth.common.ApiExamples;
-import io.berth.common.PrintableText;
 import io.berth.common.InputBounds;
+import io.berth.common.PrintableText;
 import io.berth.common.Problem;
 import io.berth.common.ProblemException;
 
