@@ -29,8 +29,12 @@ backend_ready() { curl -sf "$BERTH_URL/q/health/ready" >/dev/null; }
 
 # The settings the backend needs to reach this stack, as Quarkus environment
 # variables; the test suite reads the same values from stack.env.
+# The backend listens on loopback only (Quarkus' own default in a jar is every interface); BERTH_BACKEND_HOST
+# (e.g. 0.0.0.0) opens it to the network. The top-up webhook's secret is generated like the others (dev/topup signs
+# test events with it).
 backend_env() {
   cat <<ENV
+QUARKUS_HTTP_HOST=${BERTH_BACKEND_HOST:-127.0.0.1}
 QUARKUS_HTTP_PORT=$PORT_BACKEND
 QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:$PORT_POSTGRES/$PG_APP_DB
 QUARKUS_DATASOURCE_USERNAME=$PG_APP_USER
@@ -41,6 +45,10 @@ BERTH_CLUSTER_KUBECONFIG=$BACKEND_KUBECONFIG
 BERTH_KUBECONFIG_SERVER=$KUBE_API_URL
 BERTH_KUBECONFIG_CA_FILE=$PKI/ca.crt
 BERTH_WORKSPACES_PUBLIC_URL=$BERTH_URL
+BERTH_BILLING_WEBHOOK_SECRET=$(secret topup-webhook)
+QUARKUS_MAILER_HOST=127.0.0.1
+QUARKUS_MAILER_PORT=$PORT_MAIL
+BERTH_NOTICES_EMAIL=true
 ENV
 }
 

@@ -75,6 +75,7 @@ keycloak_up() {
     KC_DB_USERNAME="$PG_KEYCLOAK_USER" KC_DB_PASSWORD="$(secret postgres-keycloak)" \
     KC_BOOTSTRAP_ADMIN_USERNAME=kcadmin KC_BOOTSTRAP_ADMIN_PASSWORD="$(secret keycloak-admin)" \
     BERTH_URL="http://localhost:$PORT_BACKEND" BERTH_OIDC_CLIENT_SECRET="$(secret oidc-client)" \
+    BERTH_MAIL_HOST=127.0.0.1 BERTH_MAIL_PORT="$PORT_MAIL" \
     spawn keycloak "$KC_HOME/bin/kc.sh" start-dev --import-realm \
     --http-host 127.0.0.1 --http-port "$PORT_KEYCLOAK" --http-management-port "$PORT_KEYCLOAK_MGMT" --health-enabled=true \
     --hostname "$KEYCLOAK_URL"

@@ -67,6 +67,18 @@ class SmokeIT {
     }
 
     @Test
+    void metricsAreForPlatformAdminsOnlyAndHealthStaysPublic() {
+        given().redirects().follow(false).when().get("/q/metrics").then().statusCode(401)
+                .header("WWW-Authenticate", startsWith("Bearer"));
+        given().redirects().follow(false).when().get("/q/metrics/").then().statusCode(401);
+        given().redirects().follow(false).auth().oauth2(Keycloak.demoUserToken()).when().get("/q/metrics").then()
+                .statusCode(403);
+        given().auth().oauth2(Keycloak.demoAdminToken()).when().get("/q/metrics").then().statusCode(200)
+                .body(containsString("jvm_"));
+        given().when().get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Test
     void theConsoleRedirectsABrowserToKeycloakLogin() {
         given().redirects().follow(false).when().get("/console").then().statusCode(302)
                 .header("Location",

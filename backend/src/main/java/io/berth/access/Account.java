@@ -32,7 +32,16 @@ public class Account extends PanacheEntityBase {
     @Column(nullable = false)
     public String username;
 
+    /**
+     * The address the token carries, verified or not. Only a verified one ({@link #emailVerified}) stands for the
+     * person: anyone can type any address into their own Keycloak account, so an unverified one never matches an
+     * invitation and receives no mail.
+     */
     public String email;
+
+    /** Whether the identity provider verified {@link #email} (the token's {@code email_verified}). */
+    @Column(name = "email_verified", nullable = false)
+    public boolean emailVerified;
 
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)

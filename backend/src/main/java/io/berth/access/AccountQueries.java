@@ -34,10 +34,17 @@ public class AccountQueries {
                 .collect(Collectors.toMap(a -> a.id, Function.identity()));
     }
 
-    /** The account whose username or e-mail address is this (already lowercased) name. */
+    /**
+     * The account an (already lowercased) invitee names: one with an {@code @} is an e-mail address and matches only a
+     * verified one; anything else matches a username.
+     */
     @Transactional
-    public Optional<Account> findByNameOrEmail(String lowercased) {
-        return Account.<Account>find("lower(username) = ?1 or lower(email) = ?1", lowercased).firstResultOptional();
+    public Optional<Account> findInvitee(String lowercased) {
+        if (lowercased.contains("@")) {
+            return Account.<Account>find("emailVerified = true and lower(email) = ?1", lowercased)
+                    .firstResultOptional();
+        }
+        return Account.<Account>find("lower(username) = ?1", lowercased).firstResultOptional();
     }
 
     /**
@@ -49,7 +56,7 @@ public class AccountQueries {
         String q = query == null ? "" : query.strip();
         String where = "?1 = '' or locate(lower(?1), lower(username)) > 0 "
                 + "or locate(lower(?1), lower(coalesce(email, ''))) > 0 or str(id) = lower(?1)";
-        int p = Math.max(1, page);
+        int p = Paged.page(page);
         List<Account> items = Account.<Account>find(where + " order by createdAt desc, id", q)
                 .page(p - 1, pageSize).list();
         return new Paged<>(items, p, pageSize, Account.count(where, q));

@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.json.JsonValue;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
@@ -42,21 +43,24 @@ public class AccountService {
         String subject = token.getSubject();
         String username = firstNonBlank(token.getClaim("preferred_username"), subject);
         String email = token.getClaim("email");
+        boolean verified = email != null && emailVerified(token);
         Account existing = Account.findBySubject(subject).orElse(null);
         if (existing != null) {
-            if (!Objects.equals(existing.username, username) || !Objects.equals(existing.email, email)) {
+            if (!Objects.equals(existing.username, username) || !Objects.equals(existing.email, email)
+                    || existing.emailVerified != verified) {
                 existing.username = username;
                 existing.email = email;
+                existing.emailVerified = verified;
                 existing.updatedAt = OffsetDateTime.now(clock);
             }
             return existing;
         }
         // Concurrent first requests of one identity: the loser's insert waits for the winner and does nothing.
         int inserted = sql.update("""
-                INSERT INTO account (id, subject, username, email, status, updated_at)
-                VALUES (?1, ?2, ?3, ?4, 'active', ?5)
+                INSERT INTO account (id, subject, username, email, email_verified, status, updated_at)
+                VALUES (?1, ?2, ?3, ?4, ?5, 'active', ?6)
                 ON CONFLICT (subject) DO NOTHING
-                """, UUID.randomUUID(), subject, username, email, OffsetDateTime.now(clock));
+                """, UUID.randomUUID(), subject, username, email, verified, OffsetDateTime.now(clock));
         Account account = Account.findBySubject(subject).orElseThrow();
         if (inserted == 1) {
             created.fire(new AccountCreated(account.id, account.username, account.planId));
@@ -136,6 +140,15 @@ public class AccountService {
         a.status = status;
         a.updatedAt = OffsetDateTime.now(clock);
         reconcile.account(a.id);
+    }
+
+    /**
+     * The token's {@code email_verified}: only a JSON {@code true} counts (absent, false or anything else is
+     * unverified). The claim arrives as a JSON value or a Boolean depending on how the token was parsed.
+     */
+    static boolean emailVerified(JsonWebToken token) {
+        Object claim = token.getClaim("email_verified");
+        return Boolean.TRUE.equals(claim) || JsonValue.TRUE.equals(claim);
     }
 
     private static String firstNonBlank(String a, String b) {

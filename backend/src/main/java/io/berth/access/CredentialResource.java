@@ -9,6 +9,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -33,7 +34,7 @@ public class CredentialResource {
     @Path("credentials")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Your Kubernetes credential: when the latest token was issued and when it expires")
-    @APIResponse(responseCode = "200", description = "The credential", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "credential", value = ApiExamples.CREDENTIAL)))
+    @APIResponse(responseCode = "200", description = "The credential", content = @Content(mediaType = "application/json", schema = @Schema(implementation = CredentialService.CredentialStatus.class), examples = @ExampleObject(name = "credential", value = ApiExamples.CREDENTIAL)))
     public CredentialService.CredentialStatus status() {
         return credentials.status(caller.get());
     }
@@ -43,7 +44,7 @@ public class CredentialResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Rotate your credential", description = "Every token issued before stops working at "
             + "once; download a new kubeconfig afterwards.")
-    @APIResponse(responseCode = "200", description = "The new credential; download a new kubeconfig", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "rotated", value = ApiExamples.CREDENTIAL)))
+    @APIResponse(responseCode = "200", description = "The new credential; download a new kubeconfig", content = @Content(mediaType = "application/json", schema = @Schema(implementation = CredentialService.CredentialStatus.class), examples = @ExampleObject(name = "rotated", value = ApiExamples.CREDENTIAL)))
     public CredentialService.CredentialStatus rotate() {
         return credentials.rotate(caller.get());
     }

@@ -18,6 +18,7 @@ import io.berth.cluster.ClusterConfig;
 import io.berth.cluster.ReconcileRequests;
 import io.berth.common.Problem;
 import io.berth.common.ProblemException;
+import io.berth.common.RateLimiter;
 import io.berth.common.Sql;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
@@ -42,11 +43,12 @@ public class CredentialService {
     private final ReconcileRequests reconcile;
     private final EntityManager em;
     private final Sql sql;
+    private final RateLimiter limiter;
     private final Clock clock;
 
     CredentialService(KubernetesClient client, IdentityReconciler identities, IdentityBindings bindings,
             KubeconfigConfig config, ClusterConfig cluster, ReconcileRequests reconcile, EntityManager em, Sql sql,
-            Clock clock) {
+            RateLimiter limiter, Clock clock) {
         this.client = client;
         this.identities = identities;
         this.bindings = bindings;
@@ -55,6 +57,7 @@ public class CredentialService {
         this.reconcile = reconcile;
         this.em = em;
         this.sql = sql;
+        this.limiter = limiter;
         this.clock = clock;
     }
 
@@ -113,8 +116,12 @@ public class CredentialService {
                         Identities.username(cluster.identityNamespace(), accountId, 1));
     }
 
-    /** Revokes every token issued so far; the next kubeconfig download holds a new one. */
+    /**
+     * Revokes every token issued so far; the next kubeconfig download holds a new one. Spends the account's
+     * credential-issue limit, like a kubeconfig.
+     */
     public CredentialStatus rotate(Account account) {
+        limiter.check(RateLimiter.Limit.CREDENTIAL_ISSUE, account.id);
         return moveEpoch(account.id, null);
     }
 

@@ -1,5 +1,6 @@
 package io.berth.admin;
 
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -17,6 +18,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -30,6 +32,7 @@ import io.berth.access.CurrentAccount;
 import io.berth.billing.BillingService;
 import io.berth.billing.DebtLifecycle;
 import io.berth.common.ApiExamples;
+import io.berth.common.InputBounds;
 import io.berth.common.Paged;
 
 @Path("/api/v1/admin/accounts")
@@ -62,15 +65,25 @@ public class AdminAccountResource {
             + "against the terms of service") String reason) {
     }
 
+    /** The shape of {@code Paged<AccountRow>} for the OpenAPI document, which cannot name a generic type. */
+    @Schema(name = "AccountPage")
+    static final class AccountPage {
+        public List<AdminQueries.AccountRow> items;
+        public int page;
+        public int pageSize;
+        public long total;
+    }
+
     public record PlanChange(@Schema(examples = "team") String planId) {
     }
 
     @GET
     @Operation(summary = "Accounts, newest first, 20 per page", description = "q matches part of the username or "
             + "e-mail address, or a whole account id.")
-    @APIResponse(responseCode = "200", description = "One page", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "page", value = "{\"items\":[{\"id\":\"7c1e1d3a-2f4b-4f7e-9a0e-3b8d2c1f0a11\",\"username\":\"ana\",\"email\":\"ana@example.com\",\"status\":\"active\",\"plan\":\"free\",\"createdAt\":\"2026-11-01T09:00:00Z\",\"balanceMicro\":4210000,\"billingState\":\"good\",\"workspaces\":2}],\"page\":1,\"pageSize\":20,\"total\":1}")))
-    public Paged<AdminQueries.AccountRow> accounts(@QueryParam("q") String q,
-            @QueryParam("page") @DefaultValue("1") @Parameter(description = "1-based page") int page) {
+    @APIResponse(responseCode = "200", description = "One page", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AccountPage.class), examples = @ExampleObject(name = "page", value = "{\"items\":[{\"id\":\"7c1e1d3a-2f4b-4f7e-9a0e-3b8d2c1f0a11\",\"username\":\"ana\",\"email\":\"ana@example.com\",\"status\":\"active\",\"plan\":\"free\",\"createdAt\":\"2026-11-01T09:00:00Z\",\"balanceMicro\":4210000,\"billingState\":\"good\",\"workspaces\":2}],\"page\":1,\"pageSize\":20,\"total\":1}")))
+    public Paged<AdminQueries.AccountRow> accounts(
+            @QueryParam("q") @Parameter(schema = @Schema(type = SchemaType.STRING, maxLength = InputBounds.MAX_PARAMETER_LENGTH)) String q,
+            @QueryParam("page") @DefaultValue("1") @Parameter(description = "1-based page", schema = @Schema(type = SchemaType.INTEGER, format = "int32", minimum = "1", maximum = Paged.MAX_PAGE_TEXT)) int page) {
         return queries.accounts(q, page);
     }
 
@@ -78,7 +91,7 @@ public class AdminAccountResource {
     @Path("{accountId}/credentials/revoke")
     @Operation(summary = "Revoke every Kubernetes credential and API token of a user", description = "Kubeconfigs "
             + "stop working within seconds; the user downloads a new one. Written to the audit log.")
-    @APIResponse(responseCode = "200", description = "The new credential state", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "revoked", value = "{\"epoch\":3,\"rotatedAt\":\"2026-11-20T10:00:00Z\",\"kubernetesUsername\":\"system:serviceaccount:berth-users:u-7c1e1d3a-e3\"}")))
+    @APIResponse(responseCode = "200", description = "The new credential state", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CredentialService.CredentialStatus.class), examples = @ExampleObject(name = "revoked", value = "{\"epoch\":3,\"rotatedAt\":\"2026-11-20T10:00:00Z\",\"kubernetesUsername\":\"system:serviceaccount:berth-users:u-7c1e1d3a-e3\"}")))
     public CredentialService.CredentialStatus revoke(@PathParam("accountId") UUID accountId) {
         return admin.revokeCredentials(caller.get(), AuditLog.Via.api, accountId);
     }
@@ -87,11 +100,11 @@ public class AdminAccountResource {
     @Path("{accountId}/adjustments")
     @Operation(summary = "Credit or debit an account with a mandatory reason", description = "Send an "
             + "Idempotency-Key header to make retries safe. Written to the audit log.")
-    @APIResponse(responseCode = "200", description = "Posted (created=false: this key was already used)", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "adjusted", value = "{\"transactionId\":\"5b0e7f1c-1a2b-4c3d-8e9f-0a1b2c3d4e5f\",\"created\":true,\"balanceMicro\":9210000}")))
+    @APIResponse(responseCode = "200", description = "Posted (created=false: this key was already used)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BillingService.Adjusted.class), examples = @ExampleObject(name = "adjusted", value = "{\"transactionId\":\"5b0e7f1c-1a2b-4c3d-8e9f-0a1b2c3d4e5f\",\"created\":true,\"balanceMicro\":9210000}")))
     @APIResponse(responseCode = "400", description = "amountMicro missing or zero, or reason missing")
     @Consumes(MediaType.APPLICATION_JSON)
     public BillingService.Adjusted adjust(@PathParam("accountId") UUID accountId,
-            @HeaderParam("Idempotency-Key") String idemKey,
+            @HeaderParam("Idempotency-Key") @Parameter(description = "Makes retries safe", schema = @Schema(type = SchemaType.STRING, maxLength = InputBounds.MAX_PARAMETER_LENGTH)) String idemKey,
             @RequestBody(required = true, content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "credit", value = ApiExamples.ADJUSTMENT))) Adjustment body) {
         return admin.adjust(caller.get(), AuditLog.Via.api, accountId, body == null ? null : body.amountMicro(),
                 body == null ? null : body.reason(), idemKey);
@@ -136,7 +149,7 @@ public class AdminAccountResource {
     @POST
     @Path("{accountId}/billing/evaluate")
     @Operation(summary = "Evaluate an account's debt lifecycle now")
-    @APIResponse(responseCode = "200", description = "The state afterwards", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "state", value = "\"suspended\"")))
+    @APIResponse(responseCode = "200", description = "The state afterwards", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DebtLifecycle.State.class), examples = @ExampleObject(name = "state", value = "\"suspended\"")))
     public String evaluate(@PathParam("accountId") UUID accountId) {
         String state = lifecycle.evaluate(accountId).name();
         audit.record(caller.get(), AuditLog.Via.api, "billing.evaluate", "account", accountId, null, "state " + state);

@@ -14,6 +14,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -65,7 +66,7 @@ public class AdminBillingResource {
     @Path("voucher-batches")
     @Operation(summary = "Issue a batch of single-use voucher codes", description = "The codes are in this answer "
             + "only; Berth keeps their hashes. Written to the audit log (without the codes).")
-    @APIResponse(responseCode = "200", description = "The batch and its codes", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "batch", value = "{\"id\":\"2f1e0d9c-8b7a-4c5d-9e0f-1a2b3c4d5e6f\",\"name\":\"Meetup Berlin, November\",\"amountMicro\":10000000,\"expiresAt\":\"2027-01-01T00:00:00Z\",\"perAccountLimit\":1,\"codes\":[\"K7QW2MZP4XRT9HBN\"]}")))
+    @APIResponse(responseCode = "200", description = "The batch and its codes", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BillingService.VoucherBatch.class), examples = @ExampleObject(name = "batch", value = "{\"id\":\"2f1e0d9c-8b7a-4c5d-9e0f-1a2b3c4d5e6f\",\"name\":\"Meetup Berlin, November\",\"amountMicro\":10000000,\"expiresAt\":\"2027-01-01T00:00:00Z\",\"perAccountLimit\":1,\"codes\":[\"K7QW2MZP4XRT9HBN\"]}")))
     @APIResponse(responseCode = "400", description = "A field is invalid (named in errors[].field)")
     public BillingService.VoucherBatch vouchers(
             @RequestBody(required = true, content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "batch", value = ApiExamples.VOUCHER_BATCH_NEW))) NewVoucherBatch b) {
@@ -80,7 +81,9 @@ public class AdminBillingResource {
     @POST
     @Path("rate")
     @Operation(summary = "Rate one hour now (idempotent), or, without hour, everything due")
-    @APIResponse(responseCode = "200", description = "What was rated", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "hour", value = "{\"hour\":\"2026-11-20T09:00:00Z\",\"lines\":42,\"charges\":7,\"chargedMicro\":1234567,\"allowances\":0}")))
+    @APIResponse(responseCode = "200", description = "What was rated", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(oneOf = {
+            Rating.Result.class,
+            Rating.Result[].class}), examples = @ExampleObject(name = "hour", value = "{\"hour\":\"2026-11-20T09:00:00Z\",\"lines\":42,\"charges\":7,\"chargedMicro\":1234567,\"allowances\":0}")))
     public Object rate(
             @QueryParam("hour") @Parameter(description = "Start of a UTC hour, e.g. 2026-11-20T09:00:00Z") OffsetDateTime hour)
             throws SQLException {
@@ -101,7 +104,7 @@ public class AdminBillingResource {
     @Path("ledger-check")
     @Operation(summary = "Ledger invariants: every transaction balances, every balance equals its entries, every charge "
             + "equals its rating lines. Empty means no drift.")
-    @APIResponse(responseCode = "200", description = "The rows that break an invariant", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "clean", value = "[]")))
+    @APIResponse(responseCode = "200", description = "The rows that break an invariant", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = Ledger.Drift.class), examples = @ExampleObject(name = "clean", value = "[]")))
     public List<Ledger.Drift> ledgerCheck() throws SQLException {
         return jobs.checkLedger();
     }

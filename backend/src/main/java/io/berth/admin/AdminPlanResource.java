@@ -12,8 +12,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -42,7 +44,7 @@ public class AdminPlanResource {
 
     @GET
     @Operation(summary = "Every plan, active or not")
-    @APIResponse(responseCode = "200", description = "The plans", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "plans", value = "["
+    @APIResponse(responseCode = "200", description = "The plans", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = PlanView.class), examples = @ExampleObject(name = "plans", value = "["
             + ApiExamples.PLAN + "]")))
     public List<PlanView> plans() {
         return plans.list(false);
@@ -51,7 +53,7 @@ public class AdminPlanResource {
     @PUT
     @Path("{id}")
     @Operation(summary = "Create or replace a plan (quotas and prices); workspaces on it get the new quotas", description = "Written to the audit log.")
-    @APIResponse(responseCode = "200", description = "The plan as saved", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "plan", value = ApiExamples.PLAN)))
+    @APIResponse(responseCode = "200", description = "The plan as saved", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PlanView.class), examples = @ExampleObject(name = "plan", value = ApiExamples.PLAN)))
     @APIResponse(responseCode = "400", description = "A field is invalid (named in errors[].field)")
     public PlanView putPlan(@PathParam("id") String id,
             @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "plan", value = ApiExamples.PLAN))) PlanView plan) {

@@ -13,6 +13,7 @@ import io.berth.access.CredentialService;
 import io.berth.billing.BillingQueries;
 import io.berth.billing.BillingService;
 import io.berth.billing.Money;
+import io.berth.common.PrintableText;
 import io.berth.common.ProblemException;
 import io.berth.plan.PlanService;
 import io.berth.plan.PlanView;
@@ -77,6 +78,9 @@ public class AdminService {
     public void suspend(Account admin, AuditLog.Via via, UUID accountId, String reason) {
         if (reason == null || reason.isBlank() || reason.length() > 500) {
             throw ProblemException.badRequest("reason", "is required (at most 500 characters)");
+        }
+        if (!PrintableText.printable(reason, true)) {
+            throw ProblemException.badRequest("reason", PrintableText.NON_PRINTING);
         }
         if (admin.id.equals(accountId)) {
             throw ProblemException.badRequest("accountId", "you cannot suspend yourself");

@@ -49,7 +49,7 @@ public class AuditLog {
     /** Newest first; {@code targetId} narrows to one account, workspace, plan or batch. */
     @Transactional
     public Paged<Entry> list(String targetId, int page, int pageSize) {
-        int p = Math.max(1, page);
+        int p = Paged.page(page);
         boolean all = targetId == null || targetId.isBlank();
         String where = all ? "" : " WHERE target_id = ?1";
         Object[] params = all ? new Object[0] : new Object[]{targetId};

@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -60,7 +61,7 @@ public class BillingResource {
     @GET
     @Path("balance")
     @Operation(summary = "Your prepaid balance and where it stands in the debt lifecycle")
-    @APIResponse(responseCode = "200", description = "Your balance", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "balance", value = ApiExamples.BALANCE)))
+    @APIResponse(responseCode = "200", description = "Your balance", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Balance.class), examples = @ExampleObject(name = "balance", value = ApiExamples.BALANCE)))
     public Balance balance() {
         BillingQueries.Standing s = queries.standing(caller.get().id);
         return new Balance(s.balanceMicro(), Money.format(s.balanceMicro()), config.currency(), s.state(),
@@ -70,9 +71,9 @@ public class BillingResource {
     @GET
     @Path("ledger")
     @Operation(summary = "Your ledger: every charge, top-up, credit and adjustment, newest first, with the balance after each")
-    @APIResponse(responseCode = "200", description = "Ledger entries", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "ledger", value = ApiExamples.LEDGER)))
+    @APIResponse(responseCode = "200", description = "Ledger entries", content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.ARRAY, implementation = BillingQueries.LedgerEntry.class), examples = @ExampleObject(name = "ledger", value = ApiExamples.LEDGER)))
     public List<BillingQueries.LedgerEntry> ledger(
-            @QueryParam("limit") @Parameter(description = "At most 500 (default 100)") Integer limit) {
+            @QueryParam("limit") @Parameter(description = "At most 500 (default 100)", schema = @Schema(type = SchemaType.INTEGER, format = "int32", minimum = "1", maximum = "500")) Integer limit) {
         int n = limit == null ? 100 : limit;
         if (n < 1 || n > 500) {
             throw ProblemException.badRequest("limit", "must be between 1 and 500");
@@ -84,7 +85,7 @@ public class BillingResource {
     @Path("usage")
     @Operation(summary = "Usage and cost per hour or per day", description = "Of one workspace (any member may look) "
             + "or, without workspaceId, of everything billed to you. Days are days of your time zone.")
-    @APIResponse(responseCode = "200", description = "Usage and cost", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "usage", value = ApiExamples.USAGE)))
+    @APIResponse(responseCode = "200", description = "Usage and cost", content = @Content(mediaType = "application/json", schema = @Schema(implementation = UsageService.Usage.class), examples = @ExampleObject(name = "usage", value = ApiExamples.USAGE)))
     @APIResponse(responseCode = "400", description = "from is not before to, or the range is too long")
     public UsageService.Usage usage(@QueryParam("workspaceId") UUID workspaceId,
             @QueryParam("granularity") @Parameter(description = "hour (default) or day") UsageService.Granularity granularity,
@@ -96,7 +97,7 @@ public class BillingResource {
     @GET
     @Path("statements")
     @Operation(summary = "Your monthly statements, newest first")
-    @APIResponse(responseCode = "200", description = "Your statements", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "statements", value = ApiExamples.STATEMENTS)))
+    @APIResponse(responseCode = "200", description = "Your statements", content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.ARRAY, implementation = StatementService.Statement.class), examples = @ExampleObject(name = "statements", value = ApiExamples.STATEMENTS)))
     public List<StatementService.Statement> statements() {
         return queries.statements(caller.get().id);
     }
@@ -104,7 +105,7 @@ public class BillingResource {
     @GET
     @Path("statements/{id}")
     @Operation(summary = "One statement (JSON)")
-    @APIResponse(responseCode = "200", description = "The statement", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "statement", value = ApiExamples.STATEMENT)))
+    @APIResponse(responseCode = "200", description = "The statement", content = @Content(mediaType = "application/json", schema = @Schema(implementation = StatementService.Statement.class), examples = @ExampleObject(name = "statement", value = ApiExamples.STATEMENT)))
     public StatementService.Statement statement(@PathParam("id") UUID id) {
         return queries.statement(caller.get().id, id);
     }
@@ -113,7 +114,7 @@ public class BillingResource {
     @Path("statements/{id}/csv")
     @Produces("text/csv")
     @Operation(summary = "One statement as CSV")
-    @APIResponse(responseCode = "200", description = "The statement as CSV", content = @Content(mediaType = "text/csv", examples = @ExampleObject(name = "csv", value = ApiExamples.STATEMENT_CSV)))
+    @APIResponse(responseCode = "200", description = "The statement as CSV", content = @Content(mediaType = "text/csv", schema = @Schema(type = SchemaType.STRING, description = "CSV: one line per workspace and line, then the total"), examples = @ExampleObject(name = "csv", value = ApiExamples.STATEMENT_CSV)))
     public Response statementCsv(@PathParam("id") UUID id) {
         return csv(queries.statement(caller.get().id, id));
     }
@@ -129,7 +130,7 @@ public class BillingResource {
     @Path("vouchers/redeem")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Redeem a voucher code")
-    @APIResponse(responseCode = "200", description = "Redeemed", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "redeemed", value = ApiExamples.REDEEMED)))
+    @APIResponse(responseCode = "200", description = "Redeemed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = BillingService.Redeemed.class), examples = @ExampleObject(name = "redeemed", value = ApiExamples.REDEEMED)))
     @APIResponse(responseCode = "404", description = "No such voucher code")
     @APIResponse(responseCode = "409", description = "Already redeemed")
     @APIResponse(responseCode = "410", description = "Expired")

@@ -20,8 +20,10 @@ import io.berth.access.AccountCreated;
 import io.berth.access.AccountQueries;
 import io.berth.access.AccountService;
 import io.berth.common.Hashes;
+import io.berth.common.PrintableText;
 import io.berth.common.Problem;
 import io.berth.common.ProblemException;
+import io.berth.common.RateLimiter;
 import io.berth.common.Sql;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
@@ -42,16 +44,18 @@ public class BillingService {
     private final DebtLifecycle lifecycle;
     private final AccountQueries accountQueries;
     private final AccountService accounts;
+    private final RateLimiter limiter;
     private final Clock clock;
 
     BillingService(AgroalDataSource dataSource, Sql sql, BillingConfig config, DebtLifecycle lifecycle,
-            AccountQueries accountQueries, AccountService accounts, Clock clock) {
+            AccountQueries accountQueries, AccountService accounts, RateLimiter limiter, Clock clock) {
         this.dataSource = dataSource;
         this.sql = sql;
         this.config = config;
         this.lifecycle = lifecycle;
         this.accountQueries = accountQueries;
         this.accounts = accounts;
+        this.limiter = limiter;
         this.clock = clock;
     }
 
@@ -72,11 +76,16 @@ public class BillingService {
      * request change nothing.
      */
     public Adjusted adjust(UUID accountId, long amountMicro, String reason, String idemKey, Account admin) {
-        if (amountMicro == 0) {
-            throw ProblemException.badRequest("amountMicro", "must not be zero");
+        if (amountMicro == 0 || Math.abs(amountMicro) > Money.MAX_AMOUNT_MICRO
+                || amountMicro == Long.MIN_VALUE) {
+            throw ProblemException.badRequest("amountMicro",
+                    "must not be zero, and at most " + Money.MAX_AMOUNT_MICRO + " either way");
         }
         if (reason == null || reason.isBlank() || reason.length() > 500) {
             throw ProblemException.badRequest("reason", "is required (at most 500 characters)");
+        }
+        if (!PrintableText.printable(reason, true)) {
+            throw ProblemException.badRequest("reason", PrintableText.NON_PRINTING);
         }
         String key = "adjustment:" + (idemKey == null || idemKey.isBlank() ? UUID.randomUUID() : idemKey.strip());
         Adjusted a = QuarkusTransaction.requiringNew().call(() -> adjustInTx(accountId, amountMicro, reason.strip(),
@@ -111,8 +120,11 @@ public class BillingService {
         if (name == null || name.isBlank() || name.length() > 100) {
             throw ProblemException.badRequest("name", "is required (at most 100 characters)");
         }
-        if (amountMicro <= 0) {
-            throw ProblemException.badRequest("amountMicro", "must be positive");
+        if (!PrintableText.printable(name, false)) {
+            throw ProblemException.badRequest("name", PrintableText.NON_PRINTING);
+        }
+        if (amountMicro <= 0 || amountMicro > Money.MAX_AMOUNT_MICRO) {
+            throw ProblemException.badRequest("amountMicro", "must be positive, at most " + Money.MAX_AMOUNT_MICRO);
         }
         if (count < 1 || count > 10_000) {
             throw ProblemException.badRequest("count", "must be between 1 and 10000");
@@ -141,7 +153,9 @@ public class BillingService {
     public record Redeemed(long amountMicro, long balanceMicro) {
     }
 
+    /** Redeems a voucher code; each try, found or not, spends the account's limit (codes cannot be guessed). */
     public Redeemed redeem(Account account, String code) {
+        limiter.check(RateLimiter.Limit.VOUCHER_REDEEM, account.id);
         Redeemed r = QuarkusTransaction.requiringNew().call(() -> redeemInTx(account, code));
         lifecycle.evaluate(account.id);
         return r;

@@ -12,6 +12,12 @@ public final class Money {
     /** Decimal digits of a unit that a micro-unit amount holds. */
     public static final int SCALE = 6;
 
+    /**
+     * The largest amount one request may move: a billion currency units, far beyond any real payment, and far enough
+     * below a bigint's limit that balances and sums of such amounts cannot overflow in PostgreSQL (which answered 500).
+     */
+    public static final long MAX_AMOUNT_MICRO = 1_000_000_000_000_000L;
+
     private Money() {
     }
 

@@ -64,10 +64,11 @@ public class Notices {
         }
         Sql.Row n = QuarkusTransaction.requiringNew()
                 .call(() -> sql.one("SELECT subject, body, account_id FROM notice WHERE id = ?1", noticeId));
-        String to = accounts.find(n.uuid(2)).map(a -> a.email).orElse(null);
+        // Only to a verified address: an unverified one may be anybody's (a user can type any address into Keycloak).
+        String to = accounts.find(n.uuid(2)).filter(a -> a.emailVerified).map(a -> a.email).orElse(null);
         String error = null;
         if (to == null) {
-            error = "the account has no e-mail address";
+            error = "the account has no verified e-mail address";
         } else {
             try {
                 mailer.send(Mail.withText(to, n.string(0), n.string(1)));
@@ -76,10 +77,17 @@ public class Notices {
                 LOG.warnf("e-mailing notice %s failed: %s", noticeId, error);
             }
         }
+        // Two statements rather than one CASE on the error: PostgreSQL typed that CASE as text (the null parameter),
+        // so recording a mail that went out failed; it never ran before the dev stack and the tests mailed notices.
         String outcome = error;
-        QuarkusTransaction.requiringNew().run(() -> sql.update(
-                "UPDATE notice SET emailed_at = CASE WHEN ?1 IS NULL THEN ?2 END, email_error = ?1 WHERE id = ?3",
-                outcome, OffsetDateTime.now(clock), noticeId));
+        QuarkusTransaction.requiringNew().run(() -> {
+            if (outcome == null) {
+                sql.update("UPDATE notice SET emailed_at = ?1, email_error = NULL WHERE id = ?2",
+                        OffsetDateTime.now(clock), noticeId);
+            } else {
+                sql.update("UPDATE notice SET emailed_at = NULL, email_error = ?1 WHERE id = ?2", outcome, noticeId);
+            }
+        });
     }
 
     /** Whether the account was sent a notice of this kind at or after {@code since}. */

@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -23,6 +24,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.berth.common.ApiExamples;
+import io.berth.common.InputBounds;
+import io.berth.common.PrintableText;
 import io.berth.common.Problem;
 import io.berth.common.ProblemException;
 
@@ -59,7 +62,7 @@ public class TopupWebhookResource {
     @Operation(summary = "Top-up notification from the payment provider", description = "Body: {\"id\": event id, "
             + "\"type\": \"topup.succeeded\", \"data\": {\"account_id\", \"amount_micro\", \"currency\"}}; header "
             + "Berth-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\">.")
-    @APIResponse(responseCode = "200", description = "Credited (result credited)", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "outcome", value = ApiExamples.TOPUP_OUTCOME)))
+    @APIResponse(responseCode = "200", description = "Credited (result credited)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Outcome.class), examples = @ExampleObject(name = "outcome", value = ApiExamples.TOPUP_OUTCOME)))
     @APIResponse(responseCode = "400", description = "Bad or missing signature, stale timestamp, other currency, or an event already processed")
     public Outcome receive(@HeaderParam(SIGNATURE) String signature,
             @RequestBody(required = true, content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "event", value = ApiExamples.TOPUP_EVENT))) String body) {
@@ -78,8 +81,12 @@ public class TopupWebhookResource {
             throw ProblemException.badRequest("body", "is not JSON");
         }
         String id = text(event, "id");
-        if (id == null || id.isBlank() || id.length() > 200) {
+        if (id == null || id.isBlank() || id.length() > 200 || InputBounds.hasNul(id)) {
             throw ProblemException.badRequest("id", "is required");
+        }
+        if (!PrintableText.printable(id, false)) {
+            // The provider's id is stored and echoed back; it is held to the rule of every name.
+            throw ProblemException.badRequest("id", PrintableText.NON_PRINTING);
         }
         if (!"topup.succeeded".equals(text(event, "type"))) {
             return new Outcome(id, "ignored", 0);
@@ -91,7 +98,8 @@ public class TopupWebhookResource {
         } catch (RuntimeException e) {
             throw ProblemException.badRequest("data.account_id", "must be a Berth account id");
         }
-        if (!data.path("amount_micro").canConvertToLong() || data.path("amount_micro").asLong() <= 0) {
+        if (!data.path("amount_micro").canConvertToLong() || data.path("amount_micro").asLong() <= 0
+                || data.path("amount_micro").asLong() > Money.MAX_AMOUNT_MICRO) {
             throw ProblemException.badRequest("data.amount_micro", "must be a positive integer");
         }
         if (!config.currency().equals(text(data, "currency"))) {

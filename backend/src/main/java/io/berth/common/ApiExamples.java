@@ -10,7 +10,7 @@ public final class ApiExamples {
     public static final String WORKSPACE_ID = "3f9a2b1c-4d5e-4f60-8a7b-9c0d1e2f3a4b";
 
     public static final String ME = "{\"id\":\"" + ACCOUNT_ID + "\",\"username\":\"ana\",\"email\":\"ana@example.com\","
-            + "\"status\":\"active\",\"plan\":\"free\",\"timezone\":\"Europe/Berlin\",\"roles\":[\"berth-user\"],"
+            + "\"emailVerified\":true,\"status\":\"active\",\"plan\":\"free\",\"timezone\":\"Europe/Berlin\",\"roles\":[\"berth-user\"],"
             + "\"createdAt\":\"2026-11-01T09:00:00Z\"}";
     public static final String ME_CHANGE = "{\"timezone\":\"Europe/Berlin\"}";
 

@@ -18,7 +18,12 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import io.quarkus.security.AuthenticationCompletionException;
@@ -33,6 +38,7 @@ import io.quarkus.security.UnauthorizedException;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
@@ -60,18 +66,27 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response jsonMapping(JsonMappingException e, UriInfo uri) {
         String field = jsonPath(e);
-        if (field.isEmpty()) {
-            return respond(Problem.of(400, "Invalid request", "The request body is not valid JSON for this operation"),
-                    uri);
-        }
-        String message = "has a value of the wrong type or format";
+        String message = e instanceof JsonInputs.OutOfRange
+                ? e.getOriginalMessage()
+                : e.getCause() instanceof InputCoercionException
+                        ? "is a number out of range for this field"
+                        : e.getCause() instanceof JsonParseException
+                                ? "is not well-formed JSON"
+                                : "has a value of the wrong type or format";
         return respond(Problem.of(400, "Invalid request", field + " " + message)
                 .withErrors(List.of(new Problem.FieldError(field, message))), uri);
     }
 
+    /** Not JSON, a number no field can hold, a token over the parser's limits: named where the parser stood. */
     @ServerExceptionMapper
-    public Response malformedJson(JsonParseException e, UriInfo uri) {
-        return respond(Problem.of(400, "Invalid request", "The request body is not well-formed JSON"), uri);
+    public Response malformedJson(JsonProcessingException e, UriInfo uri) {
+        String field = e.getProcessor() instanceof JsonParser p ? contextPath(p.getParsingContext()) : "";
+        field = field.isEmpty() ? "body" : field;
+        String message = e instanceof InputCoercionException
+                ? "is a number out of range for this field"
+                : "is not well-formed JSON";
+        return respond(Problem.of(400, "Invalid request", field + " " + message)
+                .withErrors(List.of(new Problem.FieldError(field, message))), uri);
     }
 
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class,
@@ -80,7 +95,7 @@ public class ProblemMappers {
         Problem problem = Problem.of(401, "Unauthenticated",
                 "A valid bearer token is required: an access token from Keycloak or a Berth API token");
         return Response.status(401).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
-                .type(Problem.MEDIA_TYPE).entity(problem.withInstance(path(uri))).build();
+                .type(Problem.MEDIA_TYPE).entity(json(problem.withInstance(path(uri)))).build();
     }
 
     @ServerExceptionMapper
@@ -91,11 +106,18 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response rateLimited(RateLimitedException e, UriInfo uri) {
         return Response.status(429).header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds()).type(Problem.MEDIA_TYPE)
-                .entity(e.problem().withInstance(path(uri))).build();
+                .entity(json(e.problem().withInstance(path(uri)))).build();
     }
 
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e, UriInfo uri) {
+        // The JSON reader hands a body it cannot read on as a bare 400; the cause still knows the field.
+        if (e.getCause() instanceof JsonMappingException m) {
+            return jsonMapping(m, uri);
+        }
+        if (e.getCause() instanceof JsonProcessingException j) {
+            return malformedJson(j, uri);
+        }
         int status = e.getResponse().getStatus();
         Response.StatusType info = Response.Status.fromStatusCode(status);
         String title = info != null ? info.getReasonPhrase() : "Error";
@@ -111,8 +133,20 @@ public class ProblemMappers {
     }
 
     private static Response respond(Problem problem, UriInfo uri) {
-        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem.withInstance(path(uri)))
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(json(problem.withInstance(path(uri))))
                 .build();
+    }
+
+    /**
+     * The problem as JSON text: the writer the framework picks follows the operation's own media type (a kubeconfig's
+     * YAML, a statement's CSV), where a Problem object came out as its toString.
+     */
+    static String json(Problem problem) {
+        try {
+            return JSON.writeValueAsString(problem);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String path(UriInfo uri) {
@@ -141,6 +175,7 @@ public class ProblemMappers {
         return String.join(".", names);
     }
 
+    /** The field a body error is about, dotted like the validation errors' names; "body" for the whole body. */
     static String jsonPath(JsonMappingException e) {
         StringBuilder sb = new StringBuilder();
         for (JsonMappingException.Reference ref : e.getPath()) {
@@ -152,6 +187,25 @@ public class ProblemMappers {
             } else if (ref.getIndex() >= 0) {
                 sb.append('[').append(ref.getIndex()).append(']');
             }
+        }
+        return sb.isEmpty() ? "body" : sb.toString();
+    }
+
+    static String contextPath(JsonStreamContext context) {
+        List<String> parts = new ArrayList<>();
+        for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inObject() && c.getCurrentName() != null) {
+                parts.add(0, c.getCurrentName());
+            } else if (c.inArray() && c.getCurrentIndex() >= 0) {
+                parts.add(0, "[" + c.getCurrentIndex() + "]");
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String part : parts) {
+            if (!sb.isEmpty() && !part.startsWith("[")) {
+                sb.append('.');
+            }
+            sb.append(part);
         }
         return sb.toString();
     }

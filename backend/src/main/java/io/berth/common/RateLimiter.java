@@ -2,6 +2,7 @@ package io.berth.common;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +16,12 @@ import io.quarkus.scheduler.Scheduled;
  * requests at once, and gets them back evenly over {@code period}. Limits are per backend instance, which is enough
  * to blunt guessing and scripted abuse of the endpoints near sign-up; each is configured as
  * {@code berth.rate-limits.<name>=<capacity>/<ISO-8601 period>}, e.g. {@code 10/PT1H}.
+ * <p>
+ * This is the one rate-limit mechanism, and it makes the keys itself: an account's requests are keyed on its id
+ * whichever way they come (API with a Keycloak token or an API token, or a page), so the feature services spend the
+ * limit and the API and the console share one budget; only anonymous visitors are keyed on their client address.
+ * (Before, the API was keyed on the principal's name and the pages on the account, so every limit was twice as high
+ * through both.)
  */
 @ApplicationScoped
 public class RateLimiter {
@@ -111,8 +118,19 @@ public class RateLimiter {
         this.clock = clock;
     }
 
-    /** Spends one request of {@code key} under {@code limit}; throws {@link RateLimitedException} when none is left. */
-    public void check(Limit limit, String key) {
+    /**
+     * Spends one request of this account under {@code limit}; throws {@link RateLimitedException} when none is left.
+     */
+    public void check(Limit limit, UUID account) {
+        spend(limit, "account:" + account);
+    }
+
+    /** Spends one request of an anonymous visitor, who is known only by its client address ({@link ClientAddress}). */
+    public void checkAnonymous(Limit limit, String clientAddress) {
+        spend(limit, "ip:" + clientAddress);
+    }
+
+    private void spend(Limit limit, String key) {
         Rule rule = rules.computeIfAbsent(limit, this::rule);
         long now = clock.getAsLong();
         Bucket bucket = buckets.computeIfAbsent(limit.configName + '|' + key, k -> new Bucket(rule, now));

@@ -9,8 +9,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -30,7 +32,7 @@ public class PlanResource {
 
     @GET
     @Operation(summary = "The plans on offer, with their quotas and prices (public)")
-    @APIResponse(responseCode = "200", description = "The plans on offer", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "plans", value = ApiExamples.PLANS)))
+    @APIResponse(responseCode = "200", description = "The plans on offer", content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.ARRAY, implementation = PlanView.class), examples = @ExampleObject(name = "plans", value = ApiExamples.PLANS)))
     public List<PlanView> list() {
         return plans.list(true);
     }

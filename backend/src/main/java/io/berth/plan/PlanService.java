@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 
+import io.berth.common.PrintableText;
 import io.berth.common.ProblemException;
 
 /**
@@ -77,6 +78,11 @@ public class PlanService {
         }
         require(v.name() != null && !v.name().isBlank() && v.name().length() <= 60, "name",
                 "is required (at most 60 characters)");
+        require(PrintableText.printable(v.name(), false), "name", PrintableText.NON_PRINTING);
+        require(v.description() == null || v.description().length() <= 2000, "description",
+                "must be at most 2000 characters");
+        require(v.description() == null || PrintableText.printable(v.description(), true), "description",
+                PrintableText.NON_PRINTING);
         require(v.maxWorkspaces() >= 1, "maxWorkspaces", "must be at least 1");
         for (var f : List.of(new Field("cpuRequestMillis", v.cpuRequestMillis()),
                 new Field("cpuLimitMillis", v.cpuLimitMillis()),

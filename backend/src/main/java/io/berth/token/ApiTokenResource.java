@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -51,7 +52,7 @@ public class ApiTokenResource {
 
     @GET
     @Operation(summary = "Your API tokens (never the tokens themselves)")
-    @APIResponse(responseCode = "200", description = "The tokens, newest first", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "tokens", value = "[{\"id\":\"0d6f0c7e-8c1e-4b8e-9a51-1f0e2a7d9c11\",\"name\":\"CI deploys\",\"displayPrefix\":\"berth_pat_Xk3d\",\"scopes\":[\"read\",\"workspaces\"],\"createdAt\":\"2026-11-01T10:00:00Z\",\"expiresAt\":\"2027-01-31T00:00:00Z\",\"lastUsedAt\":\"2026-11-20T08:12:00Z\",\"active\":true}]")))
+    @APIResponse(responseCode = "200", description = "The tokens, newest first", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = ApiTokenService.TokenView.class), examples = @ExampleObject(name = "tokens", value = "[{\"id\":\"0d6f0c7e-8c1e-4b8e-9a51-1f0e2a7d9c11\",\"name\":\"CI deploys\",\"displayPrefix\":\"berth_pat_Xk3d\",\"scopes\":[\"read\",\"workspaces\"],\"createdAt\":\"2026-11-01T10:00:00Z\",\"expiresAt\":\"2027-01-31T00:00:00Z\",\"lastUsedAt\":\"2026-11-20T08:12:00Z\",\"active\":true}]")))
     public List<ApiTokenService.TokenView> list() {
         return tokens.list(caller.requireInteractive());
     }
@@ -59,7 +60,7 @@ public class ApiTokenResource {
     @POST
     @Operation(summary = "Make an API token", description = "The token is in this answer only; Berth keeps its "
             + "SHA-256. Limited to 10 per hour per account.")
-    @APIResponse(responseCode = "201", description = "Made; copy the token now", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "created", value = "{\"id\":\"0d6f0c7e-8c1e-4b8e-9a51-1f0e2a7d9c11\",\"name\":\"CI deploys\",\"displayPrefix\":\"berth_pat_Xk3d\",\"scopes\":[\"read\"],\"createdAt\":\"2026-11-01T10:00:00Z\",\"expiresAt\":\"2027-01-31T00:00:00Z\",\"active\":true,\"token\":\"berth_pat_Xk3dQ0s9...\"}")))
+    @APIResponse(responseCode = "201", description = "Made; copy the token now", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiTokenService.TokenView.class), examples = @ExampleObject(name = "created", value = "{\"id\":\"0d6f0c7e-8c1e-4b8e-9a51-1f0e2a7d9c11\",\"name\":\"CI deploys\",\"displayPrefix\":\"berth_pat_Xk3d\",\"scopes\":[\"read\"],\"createdAt\":\"2026-11-01T10:00:00Z\",\"expiresAt\":\"2027-01-31T00:00:00Z\",\"active\":true,\"token\":\"berth_pat_Xk3dQ0s9...\"}")))
     @APIResponse(responseCode = "400", description = "name, scopes or expiresAt is invalid (named in errors[].field)")
     @APIResponse(responseCode = "403", description = "Called with an API token")
     @APIResponse(responseCode = "429", description = "Too many tokens made recently; see Retry-After")

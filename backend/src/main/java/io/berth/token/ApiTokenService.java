@@ -20,6 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import io.berth.access.Account;
 import io.berth.access.AccountQueries;
 import io.berth.common.Hashes;
+import io.berth.common.PrintableText;
 import io.berth.common.ProblemException;
 import io.berth.common.RateLimiter;
 import io.berth.common.Sql;
@@ -64,8 +65,11 @@ public class ApiTokenService {
     @Transactional
     public TokenView create(Account owner, String name, Set<TokenScope> scopes, OffsetDateTime expiresAt) {
         String n = name == null ? "" : name.strip();
-        if (n.isEmpty() || n.length() > 80 || n.codePoints().anyMatch(Character::isISOControl)) {
-            throw ProblemException.badRequest("name", "is required: 1-80 characters, no control characters");
+        if (n.isEmpty() || n.length() > 80) {
+            throw ProblemException.badRequest("name", "is required: 1-80 characters");
+        }
+        if (!PrintableText.printable(name, false)) {
+            throw ProblemException.badRequest("name", PrintableText.NON_PRINTING);
         }
         if (scopes == null || scopes.isEmpty()) {
             throw ProblemException.badRequest("scopes", "must name at least one of read, workspaces, billing");
@@ -77,7 +81,7 @@ public class ApiTokenService {
         if (expiresAt.isAfter(now.plus(MAX_LIFETIME))) {
             throw ProblemException.badRequest("expiresAt", "must be at most 366 days away");
         }
-        limiter.check(RateLimiter.Limit.TOKEN_CREATE, "account:" + owner.id);
+        limiter.check(RateLimiter.Limit.TOKEN_CREATE, owner.id);
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);

@@ -34,11 +34,6 @@ public class TokenScopeFilter {
                 // An API token outside /api/ authenticates nothing; whatever answers will not trust it.
                 return null;
             }
-            if (path.equals("/api/v1/me")) {
-                // MeResource reads the Keycloak token itself rather than CurrentAccount; until it does, tokens
-                // are refused here instead of failing there.
-                return forbidden(path, "GET /api/v1/me does not accept API tokens yet; use a Keycloak access token");
-            }
             Optional<TokenScope> needed = TokenScopes.required(method, path);
             if (needed.isEmpty()) {
                 return forbidden(path, "API tokens cannot be used for " + method + " " + path

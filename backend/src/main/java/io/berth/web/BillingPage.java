@@ -25,7 +25,6 @@ import io.berth.billing.Notices;
 import io.berth.billing.StatementService;
 import io.berth.billing.UsageService;
 import io.berth.common.ProblemException;
-import io.berth.common.RateLimiter;
 import io.berth.workspace.WorkspaceService;
 import io.berth.workspace.WorkspaceView;
 import io.quarkus.qute.CheckedTemplate;
@@ -63,18 +62,16 @@ public class BillingPage {
     private final UsageService usage;
     private final BillingService billing;
     private final WorkspaceService workspaces;
-    private final RateLimiter limiter;
     private final BillingConfig config;
 
     BillingPage(Pages pages, BillingQueries queries, Notices notices, UsageService usage, BillingService billing,
-            WorkspaceService workspaces, RateLimiter limiter, BillingConfig config) {
+            WorkspaceService workspaces, BillingConfig config) {
         this.pages = pages;
         this.queries = queries;
         this.notices = notices;
         this.usage = usage;
         this.billing = billing;
         this.workspaces = workspaces;
-        this.limiter = limiter;
         this.config = config;
     }
 
@@ -96,7 +93,6 @@ public class BillingPage {
     @Operation(hidden = true)
     public Response redeem(@FormParam("code") String code) {
         Account me = pages.account();
-        limiter.check(RateLimiter.Limit.VOUCHER_REDEEM, "account:" + me.id);
         try {
             BillingService.Redeemed r = billing.redeem(me, code);
             return Response.ok(render(Flash.info("Voucher redeemed: " + Formats.money(r.amountMicro()) + " "

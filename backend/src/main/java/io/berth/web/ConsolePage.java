@@ -18,7 +18,6 @@ import io.berth.access.CredentialService;
 import io.berth.billing.BillingQueries;
 import io.berth.billing.Notices;
 import io.berth.common.ProblemException;
-import io.berth.common.RateLimiter;
 import io.berth.workspace.InvitationService;
 import io.berth.workspace.InvitationView;
 import io.berth.workspace.Workspace;
@@ -49,17 +48,15 @@ public class ConsolePage {
     private final BillingQueries billing;
     private final Notices notices;
     private final CredentialService credentials;
-    private final RateLimiter limiter;
 
     ConsolePage(Pages pages, WorkspaceService workspaces, InvitationService invitations, BillingQueries billing,
-            Notices notices, CredentialService credentials, RateLimiter limiter) {
+            Notices notices, CredentialService credentials) {
         this.pages = pages;
         this.workspaces = workspaces;
         this.invitations = invitations;
         this.billing = billing;
         this.notices = notices;
         this.credentials = credentials;
-        this.limiter = limiter;
     }
 
     @GET
@@ -83,7 +80,6 @@ public class ConsolePage {
     public Response create(@FormParam("displayName") String displayName) {
         Account me = pages.account();
         try {
-            limiter.check(RateLimiter.Limit.WORKSPACE_CREATE, "account:" + me.id);
             WorkspaceView created = workspaces.create(me, displayName);
             return Pages.seeOther("/console/workspaces/" + created.id(), "created");
         } catch (ProblemException e) {

@@ -13,7 +13,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import io.berth.access.Account;
 import io.berth.common.ProblemException;
-import io.berth.common.RateLimiter;
 import io.berth.workspace.InvitationService;
 import io.berth.workspace.WorkspaceView;
 import io.quarkus.qute.CheckedTemplate;
@@ -37,12 +36,10 @@ public class InvitationPage {
 
     private final Pages pages;
     private final InvitationService invitations;
-    private final RateLimiter limiter;
 
-    InvitationPage(Pages pages, InvitationService invitations, RateLimiter limiter) {
+    InvitationPage(Pages pages, InvitationService invitations) {
         this.pages = pages;
         this.invitations = invitations;
-        this.limiter = limiter;
     }
 
     @GET
@@ -55,7 +52,6 @@ public class InvitationPage {
     @Operation(hidden = true)
     public Response answer(@PathParam("token") String token, @FormParam("answer") String answer) {
         Account me = pages.account();
-        limiter.check(RateLimiter.Limit.INVITATION_ANSWER, "account:" + me.id);
         try {
             if ("accept".equals(answer)) {
                 WorkspaceView ws = invitations.accept(me, token);

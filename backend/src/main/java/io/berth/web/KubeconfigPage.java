@@ -16,7 +16,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import io.berth.access.Account;
 import io.berth.access.CredentialService;
 import io.berth.common.ProblemException;
-import io.berth.common.RateLimiter;
 import io.berth.workspace.KubeconfigResource;
 import io.berth.workspace.KubeconfigService;
 import io.berth.workspace.WorkspaceService;
@@ -50,20 +49,17 @@ public class KubeconfigPage {
     private final CredentialService credentials;
     private final KubeconfigService kubeconfigs;
     private final WorkspaceService workspaces;
-    private final RateLimiter limiter;
 
     KubeconfigPage(Pages pages, CredentialService credentials, KubeconfigService kubeconfigs,
-            WorkspaceService workspaces, RateLimiter limiter) {
+            WorkspaceService workspaces) {
         this.pages = pages;
         this.credentials = credentials;
         this.kubeconfigs = kubeconfigs;
         this.workspaces = workspaces;
-        this.limiter = limiter;
     }
 
-    /** A new kubeconfig, counted against the account's credential-issue limit like the API's. */
+    /** A new kubeconfig; the service spends the account's credential-issue limit, the same budget as the API's. */
     private KubeconfigService.Kubeconfig issue(Account me, Integer ttlDays) {
-        limiter.check(RateLimiter.Limit.CREDENTIAL_ISSUE, "account:" + me.id);
         return kubeconfigs.kubeconfig(me, ttl(ttlDays));
     }
 
@@ -102,7 +98,6 @@ public class KubeconfigPage {
                             + "stops working.", "confirm")))
                     .build();
         }
-        limiter.check(RateLimiter.Limit.CREDENTIAL_ISSUE, "account:" + me.id);
         try {
             credentials.rotate(me);
         } catch (ProblemException e) {

@@ -54,11 +54,18 @@ public class SignupPage {
     }
 
     /**
-     * Limits sign-up starts per client address before the login redirect (which happens before any resource runs).
-     * Keycloak's own brute-force protection covers its forms.
+     * Limits sign-up starts per client address, before the login redirect. The redirect to Keycloak is the HTTP
+     * permission check of {@code /signup} (authenticated), which runs in the authentication and authorization
+     * handlers ({@code SecurityHandlerPriorities}: 200 and 100), so this filter must come before them: at its old
+     * priority (80) the visitor was already on the way to Keycloak and the limit never fired. Every request of
+     * {@code /signup} counts, signed in or not: the session cookie cannot be judged this early, and a forged one would
+     * otherwise skip the limit. Keycloak's own brute-force protection covers its forms.
      */
     @ApplicationScoped
     public static class Limit {
+        /** Above authentication (200), below CORS (300). */
+        static final int BEFORE_AUTHENTICATION = 250;
+
         private final RateLimiter limiter;
 
         Limit(RateLimiter limiter) {
@@ -69,7 +76,7 @@ public class SignupPage {
             filters.register(rc -> {
                 if ("/signup".equals(rc.normalizedPath())) {
                     try {
-                        limiter.check(RateLimiter.Limit.SIGNUP, "ip:" + ClientAddress.of(rc.request()));
+                        limiter.checkAnonymous(RateLimiter.Limit.SIGNUP, ClientAddress.of(rc.request()));
                     } catch (RateLimitedException e) {
                         rc.response().setStatusCode(429).putHeader("Retry-After", Long.toString(e.retryAfterSeconds()))
                                 .putHeader("Content-Type", "text/html; charset=utf-8")
@@ -82,7 +89,7 @@ public class SignupPage {
                     }
                 }
                 rc.next();
-            }, 80);
+            }, BEFORE_AUTHENTICATION);
         }
     }
 }

@@ -19,7 +19,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import io.berth.access.Account;
 import io.berth.billing.UsageService;
 import io.berth.common.ProblemException;
-import io.berth.common.RateLimiter;
 import io.berth.workspace.InvitationService;
 import io.berth.workspace.InvitationView;
 import io.berth.workspace.MemberView;
@@ -73,17 +72,15 @@ public class WorkspacePage {
     private final InvitationService invitations;
     private final UsageService usage;
     private final QuotaUsage quota;
-    private final RateLimiter limiter;
 
     WorkspacePage(Pages pages, WorkspaceService workspaces, MembershipService members, InvitationService invitations,
-            UsageService usage, QuotaUsage quota, RateLimiter limiter) {
+            UsageService usage, QuotaUsage quota) {
         this.pages = pages;
         this.workspaces = workspaces;
         this.members = members;
         this.invitations = invitations;
         this.usage = usage;
         this.quota = quota;
-        this.limiter = limiter;
     }
 
     @GET
@@ -150,7 +147,6 @@ public class WorkspacePage {
     public Response invite(@PathParam("id") UUID id, @FormParam("invitee") String invitee,
             @FormParam("role") String role) {
         Account me = pages.account();
-        limiter.check(RateLimiter.Limit.INVITATION_CREATE, "account:" + me.id);
         try {
             InvitationView created = invitations.invite(me, id, invitee, role(role));
             // The link is shown once, here; Berth keeps only its hash.

@@ -11,6 +11,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -42,7 +43,7 @@ public class InvitationResource {
 
     @GET
     @Operation(summary = "Invitations waiting for the caller")
-    @APIResponse(responseCode = "200", description = "Invitations for you", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "invitations", value = ApiExamples.INVITATIONS)))
+    @APIResponse(responseCode = "200", description = "Invitations for you", content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.ARRAY, implementation = InvitationView.class), examples = @ExampleObject(name = "invitations", value = ApiExamples.INVITATIONS)))
     public List<InvitationView> mine() {
         return invitations.mine(caller.get());
     }
@@ -51,7 +52,7 @@ public class InvitationResource {
     @Path("accept")
     @Operation(summary = "Accept an invitation with the token of its link")
     @APIResponse(responseCode = "410", description = "Expired, already used, revoked or declined")
-    @APIResponse(responseCode = "200", description = "The workspace you joined", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "workspace", value = ApiExamples.WORKSPACE)))
+    @APIResponse(responseCode = "200", description = "The workspace you joined", content = @Content(mediaType = "application/json", schema = @Schema(implementation = WorkspaceView.class), examples = @ExampleObject(name = "workspace", value = ApiExamples.WORKSPACE)))
     public WorkspaceView accept(
             @RequestBody(required = true, content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "token", value = ApiExamples.INVITATION_TOKEN))) InvitationToken request) {
         return invitations.accept(caller.get(), request == null ? null : request.token());

@@ -15,12 +15,17 @@ import jakarta.transaction.Transactional;
 import io.berth.access.Account;
 import io.berth.access.AccountQueries;
 import io.berth.common.Hashes;
+import io.berth.common.PrintableText;
 import io.berth.common.Problem;
 import io.berth.common.ProblemException;
+import io.berth.common.RateLimiter;
 
 /**
  * Invitations by e-mail or username. The link carries a random token that is stored only as its SHA-256; it is
- * single-use, expires, and works only for the invited identity (so a leaked link lets nobody else in).
+ * single-use, expires, and works only for the invited identity (so a leaked link lets nobody else in). An invitee
+ * with an {@code @} is an e-mail address and names only an account whose identity provider verified that address;
+ * anything else is a username. (Anyone can type any address into their own Keycloak account, and usernames may hold
+ * an {@code @}: before, either let a stranger take an invitation meant for an address that had no account yet.)
  */
 @ApplicationScoped
 public class InvitationService {
@@ -30,14 +35,16 @@ public class InvitationService {
     private final WorkspaceConfig config;
     private final WorkspaceStates states;
     private final AccountQueries accounts;
+    private final RateLimiter limiter;
     private final Clock clock;
 
     InvitationService(WorkspaceAccess access, WorkspaceConfig config, WorkspaceStates states, AccountQueries accounts,
-            Clock clock) {
+            RateLimiter limiter, Clock clock) {
         this.access = access;
         this.config = config;
         this.states = states;
         this.accounts = accounts;
+        this.limiter = limiter;
         this.clock = clock;
     }
 
@@ -48,12 +55,13 @@ public class InvitationService {
 
     @Transactional
     public InvitationView invite(Account caller, UUID workspaceId, String invitee, WorkspaceRole role) {
+        limiter.check(RateLimiter.Limit.INVITATION_CREATE, caller.id);
         String who = normalizeInvitee(invitee);
         if (role == null || role == WorkspaceRole.owner) {
             throw ProblemException.badRequest("role", "must be one of admin, developer, viewer");
         }
         Workspace ws = access.requireForUpdate(workspaceId, caller.id, WorkspaceRole.admin).workspace();
-        Account existing = accounts.findByNameOrEmail(who).orElse(null);
+        Account existing = accounts.findInvitee(who).orElse(null);
         if (existing != null && WorkspaceMember.findById(new WorkspaceMember.Key(workspaceId, existing.id)) != null) {
             throw ProblemException.conflict(who + " is already a member of this workspace");
         }
@@ -93,17 +101,18 @@ public class InvitationService {
         }
     }
 
-    /** Invitations waiting for the caller (matched by username or e-mail), so the console can show them. */
+    /** Invitations waiting for the caller (matched by username or verified e-mail), so the console can show them. */
     @Transactional
     public List<InvitationView> mine(Account caller) {
         return Invitation.<Invitation>list("status = ?1 and expiresAt > ?2 and (invitee = ?3 or invitee = ?4)",
-                Invitation.Status.pending, now(), lower(caller.username), lower(caller.email))
+                Invitation.Status.pending, now(), asInvitee(nameKey(caller)), asInvitee(emailKey(caller)))
                 .stream().map(i -> InvitationView.of(i, Workspace.<Workspace>findById(i.workspaceId).displayName))
                 .toList();
     }
 
     @Transactional
     public WorkspaceView accept(Account caller, String token) {
+        limiter.check(RateLimiter.Limit.INVITATION_ANSWER, caller.id);
         Invitation i = answerable(caller, token);
         settle(i, Invitation.Status.accepted, caller);
         Workspace ws = Workspace.findById(i.workspaceId, LockModeType.PESSIMISTIC_WRITE);
@@ -126,6 +135,7 @@ public class InvitationService {
 
     @Transactional
     public void decline(Account caller, String token) {
+        limiter.check(RateLimiter.Limit.INVITATION_ANSWER, caller.id);
         settle(answerable(caller, token), Invitation.Status.declined, caller);
     }
 
@@ -154,8 +164,24 @@ public class InvitationService {
                 i.expiresAt, i.status.name(), open);
     }
 
-    private static boolean isFor(Invitation i, Account caller) {
-        return i.invitee.equals(lower(caller.username)) || i.invitee.equals(lower(caller.email));
+    static boolean isFor(Invitation i, Account caller) {
+        return i.invitee.equals(nameKey(caller)) || i.invitee.equals(emailKey(caller));
+    }
+
+    /** The caller's username as an invitee, unless it holds an {@code @} (then it could pose as an address). */
+    static String nameKey(Account a) {
+        String name = lower(a.username);
+        return name == null || name.contains("@") ? null : name;
+    }
+
+    /** The caller's e-mail address as an invitee, only if it is verified. */
+    static String emailKey(Account a) {
+        return a.emailVerified ? lower(a.email) : null;
+    }
+
+    /** A key that matches no invitee, for a caller without one (invitees are never blank). */
+    private static String asInvitee(String key) {
+        return key == null ? "" : key;
     }
 
     private Invitation answerable(Account caller, String token) {
@@ -189,7 +215,7 @@ public class InvitationService {
         }
         String who = invitee.strip().toLowerCase(Locale.ROOT);
         if (who.length() > 254
-                || who.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c))) {
+                || who.codePoints().anyMatch(c -> PrintableText.nonPrinting(c) || Character.isWhitespace(c))) {
             throw ProblemException.badRequest("invitee", "must be an e-mail address or a username");
         }
         return who;

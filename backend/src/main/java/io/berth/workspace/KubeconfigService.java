@@ -19,6 +19,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.berth.access.Account;
 import io.berth.access.CredentialService;
 import io.berth.access.KubeconfigConfig;
+import io.berth.common.PrintableText;
+import io.berth.common.RateLimiter;
 import io.fabric8.kubernetes.api.model.AuthInfoBuilder;
 import io.fabric8.kubernetes.api.model.ConfigBuilder;
 import io.fabric8.kubernetes.api.model.NamedAuthInfoBuilder;
@@ -42,20 +44,26 @@ public class KubeconfigService {
     private final WorkspaceService workspaces;
     private final KubeconfigConfig config;
     private final KubernetesClient client;
+    private final RateLimiter limiter;
 
     KubeconfigService(CredentialService credentials, WorkspaceService workspaces, KubeconfigConfig config,
-            KubernetesClient client) {
+            KubernetesClient client, RateLimiter limiter) {
         this.credentials = credentials;
         this.workspaces = workspaces;
         this.config = config;
         this.client = client;
+        this.limiter = limiter;
     }
 
     public record Kubeconfig(String yaml, OffsetDateTime expiresAt, int contexts) {
     }
 
-    /** A kubeconfig with a token valid for {@code ttlSeconds} (the default when null). */
+    /**
+     * A kubeconfig with a token valid for {@code ttlSeconds} (the default when null); spends the account's
+     * credential-issue limit.
+     */
     public Kubeconfig kubeconfig(Account account, Long ttlSeconds) {
+        limiter.check(RateLimiter.Limit.CREDENTIAL_ISSUE, account.id);
         CredentialService.IssuedToken token = credentials.issue(account, ttlSeconds);
         List<WorkspaceView> mine = workspaces.list(account);
         return new Kubeconfig(render(new Cluster(config.clusterName(), server(), caData()), account.username, mine,
@@ -69,7 +77,8 @@ public class KubeconfigService {
     /** The file: a header saying what it holds and until when, then the kubeconfig. Its current context is personal. */
     static String render(Cluster cluster, String username, List<WorkspaceView> mine,
             CredentialService.IssuedToken token) {
-        String user = cluster.name() + "-" + username;
+        // Keycloak chooses the username; a value the serializer writes, but without what would not print.
+        String user = cluster.name() + "-" + PrintableText.strip(username);
         List<NamedContext> contexts = new ArrayList<>();
         String current = null;
         for (WorkspaceView ws : mine) {
@@ -87,15 +96,18 @@ public class KubeconfigService {
                 .addToUsers(new NamedAuthInfoBuilder().withName(user)
                         .withUser(new AuthInfoBuilder().withToken(token.token()).build()).build())
                 .withContexts(contexts).withCurrentContext(current).build();
+        // Everything in the file is written by the serializer; the comment above it holds only what Berth makes
+        // (context names, roles, the expiry), never a display name or a username: YAML ends a comment at any line
+        // break, U+2028 and U+2029 included, so user text there could write keys of its own (a current-context, a
+        // user with an exec plugin).
         StringBuilder out = new StringBuilder();
-        out.append("# Berth kubeconfig for ").append(username).append(", one context per workspace.\n");
+        out.append("# Berth kubeconfig, one context per workspace (the console lists them by name).\n");
         out.append("# The token expires at ").append(token.expiresAt())
                 .append(" (UTC); rotate it in the console or with\n");
         out.append("# POST /api/v1/me/credentials/rotate. Keep this file private.\n");
         for (WorkspaceView ws : mine) {
             out.append("# context ").append(cluster.name()).append('-').append(ws.namespace()).append(": ")
-                    .append(ws.displayName().replaceAll("[\\r\\n]", " ")).append(" (").append(ws.role())
-                    .append(")\n");
+                    .append(ws.role()).append('\n');
         }
         try {
             out.append(YAML.writeValueAsString(kubeconfig));

@@ -14,8 +14,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -44,7 +46,7 @@ public class MemberResource {
 
     @GET
     @Operation(summary = "The workspace's members and their roles")
-    @APIResponse(responseCode = "200", description = "The members", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "members", value = ApiExamples.MEMBERS)))
+    @APIResponse(responseCode = "200", description = "The members", content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.ARRAY, implementation = MemberView.class), examples = @ExampleObject(name = "members", value = ApiExamples.MEMBERS)))
     public List<MemberView> list(@PathParam("id") UUID id) {
         return members.list(caller.get(), id);
     }
@@ -53,7 +55,7 @@ public class MemberResource {
     @Path("{accountId}")
     @Operation(summary = "Change a member's role (admin or owner)", description = "The member's Kubernetes "
             + "access changes within seconds. The owner's role changes only through a transfer.")
-    @APIResponse(responseCode = "200", description = "The member with the new role", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "member", value = ApiExamples.MEMBER)))
+    @APIResponse(responseCode = "200", description = "The member with the new role", content = @Content(mediaType = "application/json", schema = @Schema(implementation = MemberView.class), examples = @ExampleObject(name = "member", value = ApiExamples.MEMBER)))
     @APIResponse(responseCode = "409", description = "The owner's role changes only by a transfer")
     public MemberView changeRole(@PathParam("id") UUID id, @PathParam("accountId") UUID accountId,
             @RequestBody(required = true, content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "role", value = ApiExamples.ROLE_CHANGE))) RoleChange change) {

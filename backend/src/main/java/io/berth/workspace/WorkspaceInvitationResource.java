@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -49,7 +50,7 @@ public class WorkspaceInvitationResource {
     @POST
     @Operation(summary = "Invite someone by e-mail or username (admin or owner)", description = "The answer holds "
             + "the single-use link (token and acceptUrl) once; Berth keeps only its hash.")
-    @APIResponse(responseCode = "201", description = "Created; token and acceptUrl are in this answer only", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "invitation", value = ApiExamples.INVITATION_CREATED)))
+    @APIResponse(responseCode = "201", description = "Created; token and acceptUrl are in this answer only", content = @Content(mediaType = "application/json", schema = @Schema(implementation = InvitationView.class), examples = @ExampleObject(name = "invitation", value = ApiExamples.INVITATION_CREATED)))
     public Response invite(@PathParam("id") UUID id,
             @RequestBody(required = true, content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "invitation", value = ApiExamples.INVITATION_NEW))) NewInvitation request) {
         InvitationView created = invitations.invite(caller.get(), id, request == null ? null : request.invitee(),
@@ -60,7 +61,7 @@ public class WorkspaceInvitationResource {
 
     @GET
     @Operation(summary = "Pending invitations of a workspace (admin or owner)")
-    @APIResponse(responseCode = "200", description = "Pending invitations", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "invitations", value = ApiExamples.INVITATIONS)))
+    @APIResponse(responseCode = "200", description = "Pending invitations", content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.ARRAY, implementation = InvitationView.class), examples = @ExampleObject(name = "invitations", value = ApiExamples.INVITATIONS)))
     public List<InvitationView> pending(@PathParam("id") UUID id) {
         return invitations.pendingFor(caller.get(), id);
     }

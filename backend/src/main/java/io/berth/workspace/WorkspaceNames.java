@@ -2,7 +2,7 @@ package io.berth.workspace;
 
 import java.util.random.RandomGenerator;
 
-import io.berth.common.ProblemException;
+import io.berth.common.PrintableText;
 
 /** Rules for the names of workspaces: the display names people give them, and the namespaces Berth gives them. */
 final class WorkspaceNames {
@@ -13,24 +13,24 @@ final class WorkspaceNames {
     private WorkspaceNames() {
     }
 
-    /** A display name as given, trimmed; 400 naming {@code field} when empty, too long or holding control characters. */
+    /**
+     * A display name as given, trimmed; 400 naming {@code field} when empty, too long or holding a character that does
+     * not print (the rule of every user-supplied name, {@link PrintableText}).
+     */
     static String displayName(String raw, String field) {
-        if (raw == null || raw.isBlank()) {
-            throw ProblemException.badRequest(field, "must not be blank");
-        }
-        String name = raw.strip();
-        if (name.codePointCount(0, name.length()) > MAX_DISPLAY_NAME) {
-            throw ProblemException.badRequest(field, "must be at most " + MAX_DISPLAY_NAME + " characters");
-        }
-        if (name.codePoints().anyMatch(Character::isISOControl)) {
-            throw ProblemException.badRequest(field, "must not contain control characters");
-        }
-        return name;
+        return PrintableText.name(raw, field, MAX_DISPLAY_NAME);
     }
 
-    /** A name Berth made (the personal workspace's, from the username) cut to the longest a display name may be. */
+    /**
+     * A name Berth made (the personal workspace's, from the username, which Keycloak controls) without what does not
+     * print, cut to the longest a display name may be; cut by characters, never inside a surrogate pair.
+     */
     static String truncate(String name) {
-        return name.length() <= MAX_DISPLAY_NAME ? name : name.substring(0, MAX_DISPLAY_NAME);
+        String printable = PrintableText.strip(name);
+        if (printable.codePointCount(0, printable.length()) <= MAX_DISPLAY_NAME) {
+            return printable;
+        }
+        return printable.substring(0, printable.offsetByCodePoints(0, MAX_DISPLAY_NAME));
     }
 
     /** A DNS-1123 label the user never chooses: {@code ws-} and 10 random characters (36^10 names). */

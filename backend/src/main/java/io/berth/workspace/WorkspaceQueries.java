@@ -51,7 +51,7 @@ public class WorkspaceQueries {
     @Transactional
     public Paged<Summary> search(String query, List<UUID> ownersMatching, UUID memberId, int page, int pageSize) {
         String q = query == null ? "" : query.strip();
-        int p = Math.max(1, page);
+        int p = Paged.page(page);
         String owners = Sql.uuidArray(ownersMatching);
         String member = memberId == null ? null : memberId.toString();
         String from = """

@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -56,7 +57,7 @@ public class WorkspaceResource {
 
     @GET
     @Operation(summary = "The workspaces the caller belongs to, with the caller's role in each")
-    @APIResponse(responseCode = "200", description = "Your workspaces", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "workspaces", value = ApiExamples.WORKSPACES)))
+    @APIResponse(responseCode = "200", description = "Your workspaces", content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.ARRAY, implementation = WorkspaceView.class), examples = @ExampleObject(name = "workspaces", value = ApiExamples.WORKSPACES)))
     public List<WorkspaceView> list() {
         return workspaces.list(caller.get());
     }
@@ -64,8 +65,8 @@ public class WorkspaceResource {
     @POST
     @Operation(summary = "Create a workspace", description = "Provisioning runs in the background: poll the "
             + "workspace until status is ready (usually well under a second).")
-    @APIResponse(responseCode = "201", description = "Created; status is provisioning", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "workspace", value = ApiExamples.WORKSPACE)))
-    @APIResponse(responseCode = "400", description = "displayName is blank, too long or has control characters")
+    @APIResponse(responseCode = "201", description = "Created; status is provisioning", content = @Content(mediaType = "application/json", schema = @Schema(implementation = WorkspaceView.class), examples = @ExampleObject(name = "workspace", value = ApiExamples.WORKSPACE)))
+    @APIResponse(responseCode = "400", description = "displayName is blank, too long or has a character that does not print (controls, line or paragraph separators, format, private-use, unassigned)")
     @APIResponse(responseCode = "403", description = "The plan's workspace limit is reached")
     public Response create(
             @RequestBody(required = true, content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "workspace", value = ApiExamples.WORKSPACE_NEW))) CreateWorkspace request) {
@@ -77,7 +78,7 @@ public class WorkspaceResource {
     @Path("{id}")
     @Operation(summary = "One workspace and its provisioning status")
     @APIResponse(responseCode = "404", description = "No such workspace, or the caller is not a member")
-    @APIResponse(responseCode = "200", description = "The workspace", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "workspace", value = ApiExamples.WORKSPACE)))
+    @APIResponse(responseCode = "200", description = "The workspace", content = @Content(mediaType = "application/json", schema = @Schema(implementation = WorkspaceView.class), examples = @ExampleObject(name = "workspace", value = ApiExamples.WORKSPACE)))
     public WorkspaceView get(@PathParam("id") UUID id) {
         return workspaces.get(caller.get(), id);
     }
@@ -85,8 +86,8 @@ public class WorkspaceResource {
     @PATCH
     @Path("{id}")
     @Operation(summary = "Rename a workspace (admin or owner)")
-    @APIResponse(responseCode = "200", description = "The renamed workspace", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "workspace", value = ApiExamples.WORKSPACE)))
-    @APIResponse(responseCode = "400", description = "displayName is blank, too long or has control characters")
+    @APIResponse(responseCode = "200", description = "The renamed workspace", content = @Content(mediaType = "application/json", schema = @Schema(implementation = WorkspaceView.class), examples = @ExampleObject(name = "workspace", value = ApiExamples.WORKSPACE)))
+    @APIResponse(responseCode = "400", description = "displayName is blank, too long or has a character that does not print (controls, line or paragraph separators, format, private-use, unassigned)")
     @APIResponse(responseCode = "403", description = "Needs the admin or owner role")
     public WorkspaceView rename(@PathParam("id") UUID id,
             @RequestBody(required = true, content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "rename", value = ApiExamples.WORKSPACE_RENAME))) RenameWorkspace request) {
@@ -108,7 +109,7 @@ public class WorkspaceResource {
     @Path("{id}/transfer")
     @Tag(name = "Members")
     @Operation(summary = "Transfer ownership to another member (owner only); the old owner becomes an admin")
-    @APIResponse(responseCode = "200", description = "The members afterwards", content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "members", value = ApiExamples.MEMBERS)))
+    @APIResponse(responseCode = "200", description = "The members afterwards", content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.ARRAY, implementation = MemberView.class), examples = @ExampleObject(name = "members", value = ApiExamples.MEMBERS)))
     @APIResponse(responseCode = "403", description = "Only the owner may transfer")
     public List<MemberView> transfer(@PathParam("id") UUID id,
             @RequestBody(required = true, content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "transfer", value = ApiExamples.TRANSFER))) Transfer transfer) {

@@ -14,6 +14,7 @@ import io.berth.access.AccountCreated;
 import io.berth.access.AccountService;
 import io.berth.common.Problem;
 import io.berth.common.ProblemException;
+import io.berth.common.RateLimiter;
 import io.berth.plan.PlanService;
 import io.berth.plan.PlanView;
 
@@ -30,14 +31,16 @@ public class WorkspaceService {
     private final WorkspaceStates states;
     private final AccountService accounts;
     private final PlanService plans;
+    private final RateLimiter limiter;
 
     WorkspaceService(EntityManager em, WorkspaceAccess access, WorkspaceStates states, AccountService accounts,
-            PlanService plans) {
+            PlanService plans, RateLimiter limiter) {
         this.em = em;
         this.access = access;
         this.states = states;
         this.accounts = accounts;
         this.plans = plans;
+        this.limiter = limiter;
     }
 
     /** The workspace every account gets at sign-up, in the account's creating transaction. */
@@ -47,6 +50,7 @@ public class WorkspaceService {
 
     @Transactional
     public WorkspaceView create(Account caller, String displayName) {
+        limiter.check(RateLimiter.Limit.WORKSPACE_CREATE, caller.id);
         String name = WorkspaceNames.displayName(displayName, "displayName");
         // Serialise this account's creations so the plan's limit holds under concurrent requests.
         Account locked = accounts.lock(caller.id);

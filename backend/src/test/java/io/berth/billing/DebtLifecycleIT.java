@@ -23,6 +23,7 @@ import io.berth.testing.DemoPods;
 import io.berth.testing.Keycloak;
 import io.berth.testing.Kube;
 import io.berth.testing.Kubectl;
+import io.berth.testing.Mailbox;
 import io.berth.testing.Nodes;
 import io.berth.testing.RealStackResource;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -163,6 +164,11 @@ class DebtLifecycleIT {
         assertThat(admin.namespaces().withName(ns).get()).isNotNull();
         assertThat(f.scalar("SELECT count(*) FROM notice WHERE account_id = ? AND kind IN "
                 + "('suspended', 'resumed', 'terminated')", account)).isEqualTo(4);
+        // Every notice was mailed, for real, to the account's verified address: the stack's sink holds them.
+        assertThat(f.scalar("SELECT count(*) FROM notice WHERE account_id = ? AND kind IN "
+                + "('suspended', 'resumed', 'terminated') AND emailed_at IS NOT NULL", account)).isEqualTo(4);
+        assertThat(Mailbox.to(gus.user.email())).hasSize(
+                (int) f.scalar("SELECT count(*) FROM notice WHERE account_id = ? AND emailed_at IS NOT NULL", account));
     }
 
     private static List<Pod> running(KubernetesClient admin, String ns) {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import io.berth.Tenant;
 import io.berth.testing.Keycloak;
+import io.berth.testing.RealStack;
 import io.berth.testing.RealStackResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResourceManager;
@@ -27,7 +28,8 @@ import io.restassured.specification.RequestSpecification;
 @QuarkusTestResource(value = RealStackResource.class, restrictToAnnotatedClass = false)
 class MoneyInIT {
 
-    static final String SECRET = "whsec-test-only-not-a-real-secret";
+    /** The stack's secret (stack.env), which RealStackResource gives the backend, as dev/stack does. */
+    static final String SECRET = RealStack.get("TOPUP_WEBHOOK_SECRET");
 
     private static RequestSpecification anonymous() {
         return given().baseUri(TestHTTPResourceManager.getUri());
@@ -71,6 +73,43 @@ class MoneyInIT {
         deliver(body, TopupSignature.header(Instant.now().getEpochSecond(), body, SECRET)).statusCode(400)
                 .contentType("application/problem+json").body("errors[0].field", equalTo("id"));
         assertThat(balance(ana)).isEqualTo(before + 20_000_000);
+    }
+
+    /** dev/topup against this stack, as a developer runs it: exit code and what it printed. */
+    private static String[] topup(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(RealStack.root().resolve("dev/topup").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("BERTH_STATE", RealStack.state().toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return new String[]{Integer.toString(p.exitValue()), out};
+    }
+
+    @Test
+    void theDevStacksTopupScriptSignsAnEventThatIsCreditedExactlyOnce() throws Exception {
+        Tenant dora = Tenant.signUp("dora");
+        long before = balance(dora);
+        String event = "evt_devtopup_" + UUID.randomUUID().toString().replace("-", "");
+
+        String[] first = topup(dora.username(), "12.345678", event);
+        assertThat(first[0]).as(first[1]).isEqualTo("0");
+        assertThat(first[1]).contains("\"result\":\"credited\"", "\"amountMicro\":12345678");
+        assertThat(balance(dora)).isEqualTo(before + 12_345_678);
+
+        // The same event again (by account id this time): refused on its key, nothing changes.
+        String[] again = topup(dora.accountId(), "12.345678", event);
+        assertThat(again[0]).as(again[1]).isNotEqualTo("0");
+        assertThat(again[1]).contains("was already processed");
+        // Signed with anything but the stack's secret, or not at all: refused, nothing changes.
+        String body = event("evt_" + UUID.randomUUID(), dora.accountId(), 1_000_000, "USD");
+        deliver(body, TopupSignature.header(Instant.now().getEpochSecond(), body, SECRET + "x")).statusCode(400)
+                .body("detail", equalTo("the signature does not match"));
+        deliver(body, null).statusCode(400).body("errors[0].field", equalTo("Berth-Signature"));
+        assertThat(balance(dora)).isEqualTo(before + 12_345_678);
+        assertThat(dora.api().get("/api/v1/billing/ledger").then().statusCode(200).extract().jsonPath()
+                .getList("kind")).containsExactlyInAnyOrder("signup_credit", "topup");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,8 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 class RateLimiterTest {
 
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
+    private final UUID a = UUID.randomUUID();
+    private final UUID b = UUID.randomUUID();
 
     private RateLimiter limiter(String rule) {
         RateLimiter limiter = new RateLimiter(new SmallRyeConfigBuilder()
@@ -28,27 +31,27 @@ class RateLimiterTest {
     void aBurstUpToCapacityThenRetryAfterUntilATokenIsBack() {
         RateLimiter limiter = limiter("3/PT1M");
         for (int i = 0; i < 3; i++) {
-            limiter.check(RateLimiter.Limit.TOKEN_CREATE, "a");
+            limiter.check(RateLimiter.Limit.TOKEN_CREATE, a);
         }
-        assertThatThrownBy(() -> limiter.check(RateLimiter.Limit.TOKEN_CREATE, "a"))
+        assertThatThrownBy(() -> limiter.check(RateLimiter.Limit.TOKEN_CREATE, a))
                 .isInstanceOfSatisfying(RateLimitedException.class, e -> {
                     assertThat(e.retryAfterSeconds()).isEqualTo(20);
                     assertThat(e.problem().status()).isEqualTo(429);
                 });
         // Another key has its own bucket.
-        limiter.check(RateLimiter.Limit.TOKEN_CREATE, "b");
+        limiter.check(RateLimiter.Limit.TOKEN_CREATE, b);
         // One token comes back every 20 s.
         now.addAndGet(Duration.ofSeconds(20).toNanos());
-        limiter.check(RateLimiter.Limit.TOKEN_CREATE, "a");
-        assertThatThrownBy(() -> limiter.check(RateLimiter.Limit.TOKEN_CREATE, "a"))
+        limiter.check(RateLimiter.Limit.TOKEN_CREATE, a);
+        assertThatThrownBy(() -> limiter.check(RateLimiter.Limit.TOKEN_CREATE, a))
                 .isInstanceOf(RateLimitedException.class);
     }
 
     @Test
     void fullBucketsAreForgotten() {
         RateLimiter limiter = limiter("2/PT10S");
-        limiter.check(RateLimiter.Limit.TOKEN_CREATE, "a");
-        limiter.check(RateLimiter.Limit.SIGNUP, "ip:1");
+        limiter.check(RateLimiter.Limit.TOKEN_CREATE, a);
+        limiter.checkAnonymous(RateLimiter.Limit.SIGNUP, "192.0.2.1");
         assertThat(limiter.size()).isEqualTo(2);
         now.addAndGet(Duration.ofHours(1).toNanos());
         limiter.evictFull();
@@ -59,9 +62,20 @@ class RateLimiterTest {
     void unconfiguredLimitsUseTheirDefaults() {
         RateLimiter limiter = limiter("1/PT1H");
         for (int i = 0; i < 30; i++) {
-            limiter.check(RateLimiter.Limit.SIGNUP, "ip:1");
+            limiter.checkAnonymous(RateLimiter.Limit.SIGNUP, "192.0.2.1");
         }
-        assertThatThrownBy(() -> limiter.check(RateLimiter.Limit.SIGNUP, "ip:1"))
+        assertThatThrownBy(() -> limiter.checkAnonymous(RateLimiter.Limit.SIGNUP, "192.0.2.1"))
                 .isInstanceOf(RateLimitedException.class);
+    }
+
+    @Test
+    void anAccountAndAnAddressNeverShareABucket() {
+        RateLimiter limiter = limiter("1/PT1H");
+        limiter.check(RateLimiter.Limit.TOKEN_CREATE, a);
+        assertThatThrownBy(() -> limiter.check(RateLimiter.Limit.TOKEN_CREATE, a))
+                .isInstanceOf(RateLimitedException.class);
+        // An address that happens to spell the account's id is another key.
+        limiter.checkAnonymous(RateLimiter.Limit.TOKEN_CREATE, a.toString());
+        assertThat(limiter.size()).isEqualTo(2);
     }
 }

@@ -40,6 +40,7 @@ import io.berth.billing.BillingRuns;
 import io.berth.testing.DemoPods;
 import io.berth.testing.Keycloak;
 import io.berth.testing.Kubectl;
+import io.berth.testing.Mailbox;
 import io.berth.testing.Nodes;
 import io.berth.testing.RealStack;
 import io.berth.testing.RealStackResource;
@@ -108,6 +109,9 @@ class CoreLoopIT {
             page.locator("#password").fill(password);
             page.locator("#password-confirm").fill(password);
             page.locator("#kc-form-buttons input[type=submit]").click();
+            // The address is verified through the link Keycloak mailed to the stack's sink.
+            page.navigate(Mailbox.awaitLinks(username + "@example.test", 0, "/login-actions/action-token",
+                    Duration.ofSeconds(60)).get(0));
             page.waitForURL(Pattern.compile(".*/console(\\?.*)?$"));
             assertThat(page.locator("#workspace-rows [data-status]").first()).hasText("ready",
                     new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(60_000));

@@ -5,6 +5,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
@@ -32,6 +33,7 @@ import io.berth.billing.StatementService;
 import io.berth.testing.DemoPods;
 import io.berth.testing.Keycloak;
 import io.berth.testing.Kubectl;
+import io.berth.testing.Mailbox;
 import io.berth.testing.RealStack;
 import io.berth.testing.RealStackResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -40,7 +42,8 @@ import io.restassured.specification.RequestSpecification;
 
 /**
  * What a new user and an admin do, in Debian's Chromium against the real Keycloak, backend, PostgreSQL and Kubernetes
- * control plane: sign up through Keycloak's registration form, watch the personal workspace become ready, download
+ * control plane: sign up through Keycloak's registration form (verifying the address through the link Keycloak
+ * mailed to the stack's sink), watch the personal workspace become ready, download
  * the kubeconfig and deploy with real kubectl, see seeded and rated usage in the charts (to the micro-unit of the
  * API's totals), make an API token; then an admin finds the user and the workspace, sees the same figures and acts.
  */
@@ -115,6 +118,14 @@ class PortalE2EIT {
             page.locator("#password-confirm").fill(password);
             user.screenshot("02-keycloak-registration");
             page.locator("#kc-form-buttons input[type=submit]").click();
+
+            // The realm verifies addresses: Keycloak mails a link (to the stack's sink) and waits for it.
+            assertThat(page.locator("body")).containsText("verify your email",
+                    new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions()
+                            .setIgnoreCase(true));
+            user.screenshot("02b-keycloak-verify-email");
+            page.navigate(Mailbox.awaitLinks(username + "@example.test", 0, "/login-actions/action-token",
+                    Duration.ofSeconds(60)).get(0));
 
             // Into the console, where the personal workspace becomes ready while the user watches.
             page.waitForURL(Pattern.compile(".*/console(\\?.*)?$"));

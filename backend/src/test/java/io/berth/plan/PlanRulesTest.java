@@ -43,6 +43,29 @@ class PlanRulesTest {
     }
 
     @Test
+    void aNameOrDescriptionThatDoesNotPrintIsRefused() {
+        assertThat(field(() -> PlanService.validate("team", plan("Team\u2028evil", 8000, 100, 500, List.of(), 0))))
+                .isEqualTo("name");
+        assertThat(field(() -> PlanService.validate("team", plan("Team\u202e", 8000, 100, 500, List.of(), 0))))
+                .isEqualTo("name");
+        PlanView ok = plan("Team", 8000, 100, 500, List.of("standard"), 25000);
+        PlanView multiLine = new PlanView(ok.id(), ok.name(), "For teams.\r\nUp to 10 workspaces.", ok.active(),
+                ok.maxWorkspaces(), ok.cpuRequestMillis(), ok.cpuLimitMillis(), ok.memoryRequestBytes(),
+                ok.memoryLimitBytes(), ok.ephemeralStorageBytes(), ok.storageBytes(), ok.maxPods(), ok.maxServices(),
+                ok.maxSecrets(), ok.maxConfigmaps(), ok.maxPvcs(), ok.maxReplicationControllers(), ok.maxNodeports(),
+                ok.maxLoadbalancers(), ok.maxDeployments(), ok.maxReplicaSets(), ok.maxStatefulSets(),
+                ok.maxControllerRevisions(), ok.maxJobs(), ok.maxCronJobs(), ok.maxServiceAccounts(), ok.maxRoles(),
+                ok.maxRoleBindings(), ok.maxIngresses(), ok.maxNetworkPolicies(), ok.maxHorizontalPodAutoscalers(),
+                ok.maxPodDisruptionBudgets(), ok.extendedResources(), ok.storageClasses(),
+                ok.defaultCpuRequestMillis(), ok.defaultCpuLimitMillis(), ok.defaultMemoryRequestBytes(),
+                ok.defaultMemoryLimitBytes(), ok.priceCpuCoreHour(), ok.priceMemoryGibHour(),
+                ok.priceStorageGibHour(), ok.priceExternalEgressGib(), ok.priceExternalIngressGib(),
+                ok.priceInternalGib(), ok.priceNodeportHour(), ok.priceLoadbalancerHour(),
+                ok.freeAllowanceMonthly());
+        assertThatCode(() -> PlanService.validate("team", multiLine)).doesNotThrowAnyException();
+    }
+
+    @Test
     void theIdIsALowercaseDnsLikeName() {
         PlanView ok = plan("Team", 8000, 100, 500, List.of("standard"), 25000);
         assertThat(field(() -> PlanService.validate("Team", ok))).isEqualTo("id");

@@ -97,6 +97,33 @@ class ApiTokenIT {
     }
 
     @Test
+    void aBillingTokenChangesTheStatementTimeZoneAndNoOtherTokenDoes() {
+        Tenant tara = Tenant.signUp("pat-tara");
+        String billing = makeToken(tara, "accounting", List.of("billing"));
+        String read = makeToken(tara, "dashboards", List.of("read"));
+        String workspaces = makeToken(tara, "ci", List.of("workspaces"));
+
+        // Refused for every other scope, and nothing changes.
+        problem(withToken(read).body(Map.of("timezone", "Asia/Tokyo")).patch("/api/v1/me").then(), 403);
+        withToken(read).body(Map.of("timezone", "Asia/Tokyo")).patch("/api/v1/me").then()
+                .body("detail", equalTo("This API token lacks the 'billing' scope"));
+        problem(withToken(workspaces).body(Map.of("timezone", "Asia/Tokyo")).patch("/api/v1/me").then(), 403);
+        withToken(read).get("/api/v1/me").then().statusCode(200).body("username", equalTo(tara.username()))
+                .body("timezone", equalTo("UTC"));
+
+        // A bad zone is a problem naming the field, and changes nothing either.
+        withToken(billing).body(Map.of("timezone", "Mars/Olympus")).patch("/api/v1/me").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("timezone"));
+        tara.api().get("/api/v1/me").then().statusCode(200).body("timezone", equalTo("UTC"));
+
+        withToken(billing).body(Map.of("timezone", "Europe/Berlin")).patch("/api/v1/me").then().statusCode(200)
+                .body("timezone", equalTo("Europe/Berlin"));
+        tara.api().get("/api/v1/me").then().statusCode(200).body("timezone", equalTo("Europe/Berlin"));
+        // Reading the account needs 'read'.
+        problem(withToken(billing).get("/api/v1/me").then(), 403);
+    }
+
+    @Test
     void anAdminsTokenIsNoAdmin() {
         String adminJwt = Keycloak.demoAdminToken();
         given().baseUri(TestHTTPResourceManager.getUri()).auth().oauth2(adminJwt).get("/api/v1/admin/plans").then()

@@ -63,6 +63,73 @@ class OpenApiIT {
         assertThat(doc.toString()).contains("berth_pat_");
     }
 
+    /**
+     * Clients are generated and answers checked from the schemas, so every answer with a body has one: success bodies
+     * their type, errors the Problem schema as application/problem+json. Only 202 and 204 may go without a body.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyResponseHasASchemaAndEveryErrorIsAProblem() {
+        Map<String, Object> doc = given().baseUri(TestHTTPResourceManager.getUri()).accept("application/json")
+                .get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath().getMap("$");
+        Map<String, Object> schemas = (Map<String, Object>) ((Map<String, Object>) doc.get("components"))
+                .get("schemas");
+        assertThat(schemas).containsKey("Problem");
+        assertThat((Map<String, Object>) ((Map<String, Object>) schemas.get("Problem")).get("properties"))
+                .containsKeys("type", "title", "status", "detail", "instance", "errors");
+        Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) doc.get("paths");
+        List<String> missing = new ArrayList<>();
+        int responses = 0;
+        int errors = 0;
+        for (var path : paths.entrySet()) {
+            for (var op : path.getValue().entrySet()) {
+                if (!List.of("get", "post", "put", "patch", "delete").contains(op.getKey())) {
+                    continue;
+                }
+                String name = op.getKey().toUpperCase() + " " + path.getKey();
+                var rs = (Map<String, Map<String, Object>>) ((Map<String, Object>) op.getValue()).get("responses");
+                for (var r : rs.entrySet()) {
+                    responses++;
+                    String code = r.getKey();
+                    Map<String, Object> content = (Map<String, Object>) r.getValue().get("content");
+                    if (content == null || content.isEmpty()) {
+                        if (!code.equals("204") && !code.equals("202")) {
+                            missing.add(name + " " + code + ": no content");
+                        }
+                        continue;
+                    }
+                    boolean error = code.startsWith("4") || code.startsWith("5");
+                    if (error) {
+                        errors++;
+                        if (!content.keySet().equals(java.util.Set.of("application/problem+json"))) {
+                            missing.add(name + " " + code + ": not application/problem+json but " + content.keySet());
+                        }
+                    }
+                    for (var media : content.entrySet()) {
+                        Map<String, Object> schema = (Map<String, Object>) ((Map<String, Object>) media.getValue())
+                                .get("schema");
+                        if (schema == null || schema.isEmpty()) {
+                            missing.add(name + " " + code + " " + media.getKey() + ": no schema");
+                        } else if (error && !"#/components/schemas/Problem".equals(schema.get("$ref"))) {
+                            missing.add(name + " " + code + ": not the Problem schema");
+                        }
+                    }
+                }
+            }
+        }
+        // Every $ref names a schema the document has.
+        java.util.regex.Matcher refs = java.util.regex.Pattern.compile("#/components/schemas/([A-Za-z0-9_.-]+)")
+                .matcher(doc.toString());
+        while (refs.find()) {
+            if (!schemas.containsKey(refs.group(1))) {
+                missing.add("dangling $ref " + refs.group(1));
+            }
+        }
+        assertThat(responses).isGreaterThan(80);
+        assertThat(errors).as("401, 403 and 400 at least are documented").isGreaterThan(40);
+        assertThat(missing).isEmpty();
+    }
+
     @SuppressWarnings("unchecked")
     private static boolean hasExamples(Map<String, Object> content) {
         if (content == null || content.isEmpty()) {

@@ -1,8 +1,10 @@
 package io.berth.web;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 
+import io.berth.common.PrintableText;
 import io.berth.e2e.Browser;
 import io.berth.testing.Keycloak;
 import io.berth.testing.RealStack;
@@ -116,5 +119,32 @@ class TeamConsoleIT {
             assertThat(page.locator(".flash.success")).hasText("Member removed.");
             assertThat(page.locator("table.list").first()).not().containsText(ann.username());
         }
+    }
+
+    @Test
+    void theFormsRefuseANameThatDoesNotPrintOnCreateAndRenameAndChangeNothing() {
+        Keycloak.TestUser cy = Keycloak.createUser("form-cy-" + Long.toString(System.nanoTime() % 1_000_000_000L, 36));
+        String refused = "Name: " + PrintableText.NON_PRINTING;
+        try (Browser.Session s = browser.open()) {
+            Page page = s.page;
+            logIn(page, base + "/console", cy);
+            page.locator("#new-ws").fill("evil\u2028current-context: x");
+            page.locator("#new-ws").press("Enter");
+            assertThat(page.locator(".flash.error")).hasText(refused);
+            assertThat(page.locator("#new-ws")).hasAttribute("aria-invalid", "true");
+
+            page.locator("#new-ws").fill("Fine name");
+            page.locator("#new-ws").press("Enter");
+            page.waitForURL(Pattern.compile(".*/console/workspaces/[0-9a-f-]+\\?done=created"));
+            String workspaceUrl = page.url().replaceFirst("\\?.*", "");
+            page.locator("#rename").fill("evil\u2029name");
+            page.locator("#rename").press("Enter");
+            assertThat(page.locator(".flash.error")).hasText(refused);
+            page.navigate(workspaceUrl);
+            assertThat(page.locator("h1")).hasText("Fine name");
+        }
+        List<String> names = given().baseUri(base).auth().oauth2(cy.token()).get("/api/v1/workspaces").then()
+                .statusCode(200).extract().jsonPath().getList("displayName");
+        assertThat(names).containsExactlyInAnyOrder(cy.username() + "'s workspace", "Fine name");
     }
 }

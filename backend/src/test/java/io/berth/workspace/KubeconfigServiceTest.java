@@ -33,12 +33,31 @@ class KubeconfigServiceTest {
     }
 
     @Test
-    void theHeaderSaysWhoseItIsUntilWhenAndWhatEachContextIs() {
+    void theHeaderSaysUntilWhenAndEachContextsRoleButNoNameAnyoneChose() {
         String yaml = KubeconfigService.render(CLUSTER, "ana", List.of(
-                workspace("ws-team000001", "Team\nlead", false, WorkspaceRole.viewer)), TOKEN);
-        assertThat(yaml).startsWith("# Berth kubeconfig for ana, one context per workspace.\n"
+                workspace("ws-team000001", "Team lead", false, WorkspaceRole.viewer)), TOKEN);
+        assertThat(yaml).startsWith("# Berth kubeconfig, one context per workspace (the console lists them by name).\n"
                 + "# The token expires at 2026-11-27T10:00Z (UTC)");
-        assertThat(yaml).contains("# context berth-ws-team000001: Team lead (viewer)\n");
+        assertThat(yaml).contains("# context berth-ws-team000001: viewer\n").doesNotContain("Team lead");
+    }
+
+    @Test
+    void aDisplayNameWithALineSeparatorCannotWriteKeysOfItsOwn() {
+        // The attack of issue 12: U+2028 ended the "# context ..." comment, and the rest of the name became YAML.
+        String hostile = "x\u2028current-context: evil\u2028users:\u2028- name: evil\u2028  user:\u2028    exec:"
+                + "\u2028      command: sh";
+        String yaml = KubeconfigService.render(CLUSTER, "ana", List.of(
+                workspace("ws-mine000001", hostile, true, WorkspaceRole.owner)), TOKEN);
+        assertThat(yaml).doesNotContain("evil", "exec", "\u2028", "\u2029", "\u0085")
+                .contains("current-context: berth-ws-mine000001");
+    }
+
+    @Test
+    void aUsernameIsWrittenByTheSerializerWithoutWhatDoesNotPrint() {
+        String yaml = KubeconfigService.render(CLUSTER, "ana\u2028current-context: evil", List.of(
+                workspace("ws-mine000001", "Mine", true, WorkspaceRole.owner)), TOKEN);
+        assertThat(yaml).doesNotContain("\u2028").contains("current-context: berth-ws-mine000001")
+                .contains("name: \"berth-anacurrent-context: evil\"");
     }
 
     @Test

@@ -6,11 +6,13 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.matchesPattern;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import io.berth.Tenant;
+import io.berth.common.PrintableText;
 import io.berth.testing.Kube;
 import io.berth.testing.Kubectl;
 import io.berth.testing.RealStackResource;
@@ -62,13 +64,42 @@ class WorkspaceApiIT {
         olga.api().body(Map.of("displayName", "x".repeat(64))).post("/api/v1/workspaces").then().statusCode(400)
                 .body("errors[0].field", equalTo("displayName"));
         olga.api().body(Map.of("displayName", "bad\u0007name")).post("/api/v1/workspaces").then().statusCode(400)
-                .body("errors[0].message", equalTo("must not contain control characters"));
+                .body("errors[0].message", equalTo(PrintableText.NON_PRINTING));
         olga.api().body("{\"displayName\": ").post("/api/v1/workspaces").then().statusCode(400)
                 .contentType("application/problem+json");
         olga.api().body("{\"displayName\": {\"nested\": 1}}").post("/api/v1/workspaces").then().statusCode(400)
                 .body("errors[0].field", equalTo("displayName"));
         olga.api().get("/api/v1/workspaces/not-a-uuid").then().statusCode(404).contentType("application/problem+json");
         olga.api().get("/api/v1/workspaces").then().body("$", hasSize(1));
+    }
+
+    /** One of each refused kind: line breaks (also Unicode's), controls, format, private use, unassigned. */
+    static final List<String> NON_PRINTING = List.of("line\u2028separator", "paragraph\u2029separator",
+            "next\u0085line", "line\nfeed", "carriage\rreturn", "nul\u0000", "bidi\u202eoverride",
+            "zero\u200bwidth", "private\ue000use", "unassigned\u0378", "trailing\u2028");
+
+    @Test
+    void aNameThatDoesNotPrintIsRefusedOnCreateAndRenameNamingTheFieldAndNothingChanges() {
+        Tenant rosa = Tenant.signUp("rosa");
+        String ws = rosa.personalWorkspaceId();
+        String before = rosa.api().get("/api/v1/workspaces/" + ws).then().statusCode(200).extract()
+                .path("displayName");
+        for (String name : NON_PRINTING) {
+            rosa.api().body(Map.of("displayName", name)).post("/api/v1/workspaces").then().statusCode(400)
+                    .contentType("application/problem+json").body("errors[0].field", equalTo("displayName"))
+                    .body("errors[0].message", equalTo(PrintableText.NON_PRINTING));
+            rosa.api().body(Map.of("displayName", name)).patch("/api/v1/workspaces/" + ws).then().statusCode(400)
+                    .contentType("application/problem+json").body("errors[0].field", equalTo("displayName"))
+                    .body("errors[0].message", equalTo(PrintableText.NON_PRINTING));
+        }
+        // Nothing made, nothing renamed; the kubeconfig still has the one context, current.
+        rosa.api().get("/api/v1/workspaces").then().statusCode(200).body("$", hasSize(1))
+                .body("[0].displayName", equalTo(before));
+        String kubeconfig = rosa.api().get("/api/v1/me/kubeconfig").then().statusCode(200).extract().asString();
+        assertThat(kubeconfig).doesNotContain("\u2028", "\u2029", "\u0085");
+        // And what prints is taken: letters of any script, symbols, YAML indicators.
+        rosa.api().body(Map.of("displayName", "Équipe 日本 ✓ ---: #&*")).patch("/api/v1/workspaces/" + ws).then()
+                .statusCode(200).body("displayName", equalTo("Équipe 日本 ✓ ---: #&*"));
     }
 
     @Test

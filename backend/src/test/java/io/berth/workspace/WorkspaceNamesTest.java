@@ -7,6 +7,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import io.berth.common.PrintableText;
 import io.berth.common.ProblemException;
 
 class WorkspaceNamesTest {
@@ -26,7 +27,12 @@ class WorkspaceNamesTest {
         assertThatThrownBy(() -> WorkspaceNames.displayName("a".repeat(64), "displayName"))
                 .hasMessage("must be at most 63 characters");
         assertThatThrownBy(() -> WorkspaceNames.displayName("tab\there", "displayName"))
-                .hasMessage("must not contain control characters");
+                .hasMessage(PrintableText.NON_PRINTING);
+        // The separators YAML and JavaScript read as line breaks, also at either end (never trimmed away).
+        for (String hostile : new String[]{"a\u2028b", "a\u2029b", "a\u0085b", "trailing\u2028", "\u2029"}) {
+            assertThatThrownBy(() -> WorkspaceNames.displayName(hostile, "displayName"))
+                    .hasMessage(PrintableText.NON_PRINTING);
+        }
     }
 
     @Test
@@ -39,6 +45,9 @@ class WorkspaceNamesTest {
     void namesBerthMakesAreCutToTheLimit() {
         assertThat(WorkspaceNames.truncate("x".repeat(80) + "'s workspace")).hasSize(63);
         assertThat(WorkspaceNames.truncate("ana's workspace")).isEqualTo("ana's workspace");
+        // From a username Keycloak let through: what does not print is dropped; cut between characters.
+        assertThat(WorkspaceNames.truncate("ana\u2028\u202e's workspace")).isEqualTo("ana's workspace");
+        assertThat(WorkspaceNames.truncate("😀".repeat(70))).isEqualTo("😀".repeat(63));
     }
 
     @Test
