@@ -118,6 +118,9 @@ class QuotaLimitsIT {
     @Test
     void atEachCountTheNextObjectOfThatKindIsRefusedAndNotMade() {
         Map<String, IntFunction<String>> kinds = new LinkedHashMap<>();
+        // Ingress hosts must lie under the workspace's own suffix (berth-ingress-guard).
+        String appsDomain = Kube.admin().configMaps().inNamespace("berth-system").withName("berth-apps").get()
+                .getData().get("appsDomain");
         // ReplicaSets first: a Deployment's controller makes one of its own.
         kinds.put("count/replicasets.apps",
                 i -> """
@@ -167,10 +170,10 @@ class QuotaLimitsIT {
         kinds.put("count/ingresses.networking.k8s.io",
                 i -> """
                         {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "in%d"},
-                         "spec": {"rules": [{"host": "in%1$d.%s.example.invalid", "http": {"paths": [{"path": "/", "pathType": "Prefix",
+                         "spec": {"rules": [{"host": "in%1$d.%s.%s", "http": {"paths": [{"path": "/", "pathType": "Prefix",
                           "backend": {"service": {"name": "web", "port": {"number": 80}}}}]}}]}}
                         """
-                        .formatted(i, ns));
+                        .formatted(i, ns, appsDomain));
         kinds.put("count/networkpolicies.networking.k8s.io", i -> """
                 {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "np%d"},
                  "spec": {"podSelector": {"matchLabels": {"app": "np%1$d"}}, "policyTypes": ["Ingress"]}}
