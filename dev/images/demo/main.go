@@ -27,7 +27,8 @@ import (
 const usage = `usage: berth-demo <command> [flags]
 
   serve   [-listen :8080]                 serve / (a page), /bytes/<n> (n bytes), /peer (the
-                                          client's address as seen), /healthz
+                                          client's address as seen), /conn/<ip:port or fetch id>
+                                          (tcp_info of that closed connection), /healthz
   fetch   [-expect n] [-body] <url>       download <url>; print status, bytes, seconds and the
                                           connection's kernel counters (tcp_info) as JSON
   connect [-timeout 3s] <host:port>       open a TCP connection; exit 0 if it opened
@@ -123,7 +124,29 @@ func serve(args []string) error {
 		w.Header().Set("Content-Length", strconv.FormatInt(n, 10))
 		writeBytes(w, n)
 	})
-	server := &http.Server{Addr: *listen, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	// The kernel's counters of each connection as it closed, by the client's address: what this server's
+	// side put on the wire (retransmissions included), for tests that compare a meter with it.
+	closed := &closedConns{byPeer: map[string]map[string]any{}}
+	mux.HandleFunc("/conn/", func(w http.ResponseWriter, r *http.Request) {
+		info, ok := closed.get(strings.TrimPrefix(r.URL.Path, "/conn/"))
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(info)
+	})
+	// A fetch names its connection (X-Berth-Fetch), so that it can be found behind address translation.
+	named := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if c, ok := r.Context().Value(connKey{}).(*drainedConn); ok && r.Header.Get("X-Berth-Fetch") != "" {
+			c.name(r.Header.Get("X-Berth-Fetch"))
+		}
+		mux.ServeHTTP(w, r)
+	})
+	server := &http.Server{Addr: *listen, Handler: named, ReadHeaderTimeout: 10 * time.Second,
+		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
+			return context.WithValue(ctx, connKey{}, c)
+		}}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	go func() {
@@ -133,7 +156,11 @@ func serve(args []string) error {
 		server.Shutdown(shutdown)
 	}()
 	fmt.Println("listening on", *listen)
-	if err := server.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+	listener, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return err
+	}
+	if err := server.Serve(&countingListener{Listener: listener, closed: closed}); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
@@ -178,8 +205,14 @@ func fetch(args []string) error {
 			return conn, err
 		}}
 	client := &http.Client{Timeout: *timeout, Transport: transport}
+	id := strconv.FormatInt(time.Now().UnixNano(), 36) + "-" + strconv.Itoa(os.Getpid())
+	request, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	request.Header.Set("X-Berth-Fetch", id)
 	start := time.Now()
-	resp, err := client.Get(url)
+	resp, err := client.Do(request)
 	if err != nil {
 		return err
 	}
@@ -194,7 +227,7 @@ func fetch(args []string) error {
 		return fmt.Errorf("reading %s after %d bytes: %w", url, n, err)
 	}
 	result := map[string]any{"url": url, "status": resp.StatusCode, "bytes": n,
-		"seconds": time.Since(start).Seconds()}
+		"seconds": time.Since(start).Seconds(), "local": conn.LocalAddr().String(), "id": id}
 	resp.Body.Close()
 	transport.CloseIdleConnections()
 	select { // the transport closes the connection in its own goroutine
@@ -218,6 +251,83 @@ func fetch(args []string) error {
 		return fmt.Errorf("%s sent %d bytes, %d expected", url, n, *expect)
 	}
 	return nil
+}
+
+// closedConns keeps the tcp_info of the last connections that closed, by peer address.
+type closedConns struct {
+	mu     sync.Mutex
+	byPeer map[string]map[string]any
+	order  []string
+}
+
+func (c *closedConns) put(peer string, info map[string]any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, seen := c.byPeer[peer]; !seen {
+		c.order = append(c.order, peer)
+	}
+	c.byPeer[peer] = info
+	for len(c.order) > 1000 {
+		delete(c.byPeer, c.order[0])
+		c.order = c.order[1:]
+	}
+}
+
+func (c *closedConns) get(peer string) (map[string]any, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	info, ok := c.byPeer[peer]
+	return info, ok
+}
+
+type countingListener struct {
+	net.Listener
+	closed *closedConns
+}
+
+func (l *countingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &drainedConn{Conn: c, closed: l.closed}, nil
+}
+
+// drainedConn, on Close, sends its FIN after the data and waits for the peer's (so that every byte it
+// sent is acknowledged) before it reads the connection's counters and closes.
+type drainedConn struct {
+	net.Conn
+	closed *closedConns
+	once   sync.Once
+	mu     sync.Mutex
+	id     string
+}
+
+type connKey struct{}
+
+func (c *drainedConn) name(id string) {
+	c.mu.Lock()
+	c.id = id
+	c.mu.Unlock()
+}
+
+func (c *drainedConn) Close() error {
+	c.once.Do(func() {
+		if tcp, ok := c.Conn.(*net.TCPConn); ok {
+			tcp.CloseWrite()
+			tcp.SetReadDeadline(time.Now().Add(10 * time.Second))
+			io.Copy(io.Discard, tcp)
+			if info, err := tcpInfo(tcp); err == nil {
+				c.closed.put(tcp.RemoteAddr().String(), info)
+				c.mu.Lock()
+				if c.id != "" {
+					c.closed.put(c.id, info)
+				}
+				c.mu.Unlock()
+			}
+		}
+	})
+	return c.Conn.Close()
 }
 
 // countedConn keeps the connection's tcp_info from just before it closed.

@@ -85,12 +85,14 @@ class WorkspaceApiIT {
         String before = rosa.api().get("/api/v1/workspaces/" + ws).then().statusCode(200).extract()
                 .path("displayName");
         for (String name : NON_PRINTING) {
+            // NUL is refused earlier, by the JSON reader's rule for every body (common/JsonInputs).
+            String message = name.contains("\u0000") ? "must not contain NUL characters" : PrintableText.NON_PRINTING;
             rosa.api().body(Map.of("displayName", name)).post("/api/v1/workspaces").then().statusCode(400)
                     .contentType("application/problem+json").body("errors[0].field", equalTo("displayName"))
-                    .body("errors[0].message", equalTo(PrintableText.NON_PRINTING));
+                    .body("errors[0].message", equalTo(message));
             rosa.api().body(Map.of("displayName", name)).patch("/api/v1/workspaces/" + ws).then().statusCode(400)
                     .contentType("application/problem+json").body("errors[0].field", equalTo("displayName"))
-                    .body("errors[0].message", equalTo(PrintableText.NON_PRINTING));
+                    .body("errors[0].message", equalTo(message));
         }
         // Nothing made, nothing renamed; the kubeconfig still has the one context, current.
         rosa.api().get("/api/v1/workspaces").then().statusCode(200).body("$", hasSize(1))

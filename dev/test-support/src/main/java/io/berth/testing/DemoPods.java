@@ -124,14 +124,29 @@ public final class DemoPods {
     }
 
     /**
-     * The IP-layer bytes that the connection of a {@code fetch} report received: its payload (retransmitted
-     * copies aside) plus each segment's IP and TCP headers, from the kernel's own counters of the connection. How
-     * many segments a payload takes depends on timing (segmentation offload, write sizes, retransmissions), so a
-     * meter is compared with this, not with a formula of the payload.
+     * The IP-layer bytes the server side of a {@code fetch} sent on the wire, retransmissions included: the demo
+     * server's tcp_info of that connection as it closed (after the client's FIN, so every byte was acknowledged),
+     * asked by the client pod from each of the servers it may have reached ({@code host:port}, e.g. a Service's
+     * pods), found by the fetch's id whatever address translation lay between.
      */
-    public static long wireBytesReceived(JsonNode report) {
-        JsonNode tcp = tcpInfo(report);
-        return tcp.get("bytes_received").asLong() + tcp.get("segs_in").asLong() * headerBytes(tcp);
+    public long wireBytesServed(Pod client, JsonNode fetch, List<String> servers) {
+        String id = fetch.get("id").asText();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            for (String server : servers) {
+                Kubectl.Result r = execRaw(client, Duration.ofSeconds(30), "fetch", "-body",
+                        "http://" + server + "/conn/" + id);
+                if (r.ok()) {
+                    List<String> lines = r.stdout().lines().filter(l -> l.startsWith("{")).toList();
+                    JsonNode served = json(json(lines.get(lines.size() - 1)).get("body").asText());
+                    return served.get("bytes_sent").asLong() + served.get("segs_out").asLong() * headerBytes(served);
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no server of " + servers + " knows the connection of " + fetch);
+            }
+            sleep(250);
+        }
     }
 
     /** The IP-layer bytes that the connection of a {@code tcp-send} report sent, retransmissions included. */
