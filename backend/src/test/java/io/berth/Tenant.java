@@ -64,6 +64,13 @@ public final class Tenant {
                 .extract().path("id");
     }
 
+    /** Invites {@code invitee} (a username or an address) to one of this tenant's workspaces; the invitation's token. */
+    public String invite(String workspaceId, String invitee, String role) {
+        return api().body(Map.of("invitee", invitee, "role", role))
+                .post("/api/v1/workspaces/" + workspaceId + "/invitations").then().statusCode(201)
+                .body("token", org.hamcrest.Matchers.notNullValue()).extract().path("token");
+    }
+
     public JsonPath workspace(String id) {
         return api().get("/api/v1/workspaces/" + id).then().statusCode(200).extract().jsonPath();
     }

@@ -69,9 +69,7 @@ class InvitationEmailIT {
         Tenant owner = Tenant.signUp("mail-owner");
         String workspaceId = owner.createWorkspace("Mail team");
         String invited = "mail-invited-" + suffix + "@example.test";
-        String token = owner.api().body(Map.of("invitee", invited, "role", "developer"))
-                .post("/api/v1/workspaces/" + workspaceId + "/invitations").then().statusCode(201).extract()
-                .path("token");
+        String token = owner.invite(workspaceId, invited, "developer");
 
         // Someone with an account of their own types the invited address into it: Keycloak holds it unverified, and
         // the session's next tokens carry it with email_verified false.
@@ -112,9 +110,7 @@ class InvitationEmailIT {
         Tenant owner = Tenant.signUp("mail-owner2");
         String workspaceId = owner.createWorkspace("Name team");
         String invited = "mail-named-" + suffix + "@example.test";
-        String token = owner.api().body(Map.of("invitee", invited, "role", "viewer"))
-                .post("/api/v1/workspaces/" + workspaceId + "/invitations").then().statusCode(201).extract()
-                .path("token");
+        String token = owner.invite(workspaceId, invited, "viewer");
         // Keycloak allows an '@' in usernames; this one spells the invited address, its own e-mail is another.
         Keycloak.TestUser poser = Keycloak.createUser(invited, "mail-poser-" + suffix + "@example.test");
         Keycloak.Tokens session = Keycloak.tokens(poser.username(), poser.password());

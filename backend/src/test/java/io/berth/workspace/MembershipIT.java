@@ -45,9 +45,7 @@ class MembershipIT {
     }
 
     private String invite(Team team, Tenant who, String role) {
-        return team.owner().api().body(Map.of("invitee", who.user.email(), "role", role))
-                .post("/api/v1/workspaces/" + team.workspaceId() + "/invitations").then().statusCode(201)
-                .body("token", org.hamcrest.Matchers.notNullValue()).extract().path("token");
+        return team.owner().invite(team.workspaceId(), who.user.email(), role);
     }
 
     private void accept(Tenant who, String token) {

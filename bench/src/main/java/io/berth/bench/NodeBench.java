@@ -105,13 +105,6 @@ public final class NodeBench {
         admin.namespaces().withName(withPolicies).delete();
         System.out.printf(Locale.ROOT, "# pod create -> Running on %s, %d pods each, one at a time, in turns%n",
                 node, count);
-        Starts inWorkspace = sides.get(0).starts;
-        Starts inPlain = sides.get(1).starts;
-        report("Berth workspace", inWorkspace.total);
-        report("plain namespace", inPlain.total);
-        System.out.printf(Locale.ROOT, "ratio workspace/plain: p50 %.2f, p99 %.2f%n",
-                (double) pct(inWorkspace.total, 50) / pct(inPlain.total, 50),
-                (double) pct(inWorkspace.total, 99) / pct(inPlain.total, 99));
         // Where the time goes: the create call (authentication, admission, the etcd writes) and the rest
         // (scheduler, kubelet, sandbox, CNI, image pull, container start, the status write).
         for (Side side : sides) {
@@ -119,6 +112,10 @@ public final class NodeBench {
             report("  create call", side.starts.admission);
             report("  the rest", side.starts.rest);
         }
+        List<Long> inWorkspace = sides.get(0).starts.total;
+        List<Long> inPlain = sides.get(1).starts.total;
+        System.out.printf(Locale.ROOT, "ratio workspace/plain: p50 %.2f, p99 %.2f%n",
+                (double) pct(inWorkspace, 50) / pct(inPlain, 50), (double) pct(inWorkspace, 99) / pct(inPlain, 99));
     }
 
     record Side(String name, KubernetesClient creator, KubernetesClient observer, String namespace, PodSpec spec,

@@ -101,6 +101,11 @@ public final class DemoPods {
             throw new IllegalStateException("berth-demo " + String.join(" ", demoArgs) + " in " + pod.name()
                     + " failed: " + r.output());
         }
+        return lastJson(r, demoArgs);
+    }
+
+    /** The last JSON line the demo program printed. */
+    private static JsonNode lastJson(Kubectl.Result r, String... demoArgs) {
         List<String> lines = r.stdout().lines().filter(l -> l.startsWith("{")).toList();
         if (lines.isEmpty()) {
             throw new IllegalStateException("berth-demo " + String.join(" ", demoArgs) + " printed no JSON: "
@@ -134,11 +139,10 @@ public final class DemoPods {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
             for (String server : servers) {
-                Kubectl.Result r = execRaw(client, Duration.ofSeconds(30), "fetch", "-body",
-                        "http://" + server + "/conn/" + id);
+                String[] query = {"fetch", "-body", "http://" + server + "/conn/" + id};
+                Kubectl.Result r = execRaw(client, Duration.ofSeconds(30), query);
                 if (r.ok()) {
-                    List<String> lines = r.stdout().lines().filter(l -> l.startsWith("{")).toList();
-                    JsonNode served = json(json(lines.get(lines.size() - 1)).get("body").asText());
+                    JsonNode served = json(lastJson(r, query).get("body").asText());
                     return served.get("bytes_sent").asLong() + served.get("segs_out").asLong() * headerBytes(served);
                 }
             }
