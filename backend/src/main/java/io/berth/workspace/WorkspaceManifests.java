@@ -77,8 +77,11 @@ public final class WorkspaceManifests {
      * node ports, load balancers and extended resources are zero); objects stay bounded by the plan either way, since
      * each kind a workspace can create may be up to 1.5 MB in etcd, which all tenants share. Every kind a workspace role
      * may create has an entry ({@link #COUNTED_KINDS} and the core kinds). The platform's own objects in the namespace
-     * come on top of the plan's counts: its NetworkPolicies, the members' RoleBindings (two per member while a role
-     * changes: the new binding is made before the old one goes) and the default ServiceAccount.
+     * come on top of the plan's counts: its NetworkPolicies (the defaults, and one per Service at most that lets the
+     * gateway reach it), the members' RoleBindings (two per member while a role changes: the new binding is made
+     * before the old one goes), the default ServiceAccount, the apps Gateway and its certificate's Secret.
+     * HTTPRoutes and GRPCRoutes are bounded by the plan's Ingress count, each kind on its own: they are three ways
+     * of saying the same thing (a host to a Service), and a tenant uses one of them.
      */
     public static ResourceQuota quota(Workspace ws, PlanView plan, int members) {
         boolean off = ws.isSuspended();
@@ -98,7 +101,7 @@ public final class WorkspaceManifests {
         new TreeMap<>(plan.extendedResources()).forEach((name, max) -> hard.put("requests." + name,
                 off ? count(0) : name.startsWith("hugepages-") ? bytes(max) : count(max)));
         hard.put("services", count(plan.maxServices()));
-        hard.put("secrets", count(plan.maxSecrets()));
+        hard.put("secrets", count(plan.maxSecrets() + 1));
         hard.put("configmaps", count(plan.maxConfigmaps()));
         hard.put("replicationcontrollers", count(plan.maxReplicationControllers()));
         hard.put("resourcequotas", count(1));
@@ -113,14 +116,19 @@ public final class WorkspaceManifests {
             "count/serviceaccounts", "count/roles.rbac.authorization.k8s.io",
             "count/rolebindings.rbac.authorization.k8s.io", "count/ingresses.networking.k8s.io",
             "count/networkpolicies.networking.k8s.io", "count/horizontalpodautoscalers.autoscaling",
-            "count/poddisruptionbudgets.policy");
+            "count/poddisruptionbudgets.policy", "count/httproutes.gateway.networking.k8s.io",
+            "count/grpcroutes.gateway.networking.k8s.io", "count/gateways.gateway.networking.k8s.io");
 
     private static Map<String, Integer> objectCounts(Workspace ws, PlanView plan, int members) {
         int[] max = {plan.maxDeployments(), plan.maxReplicaSets(), plan.maxStatefulSets(),
                 plan.maxControllerRevisions(), plan.maxJobs(), plan.maxCronJobs(), plan.maxServiceAccounts() + 1,
                 plan.maxRoles(), plan.maxRoleBindings() + 2 * members, plan.maxIngresses(),
-                plan.maxNetworkPolicies() + networkPolicies(ws).size(), plan.maxHorizontalPodAutoscalers(),
-                plan.maxPodDisruptionBudgets()};
+                plan.maxNetworkPolicies() + networkPolicies(ws).size() + plan.maxServices(),
+                plan.maxHorizontalPodAutoscalers(), plan.maxPodDisruptionBudgets(),
+                // Routes are the Gateway API's Ingresses: the plan's count bounds each kind.
+                plan.maxIngresses(), plan.maxIngresses(),
+                // The platform's apps Gateway; tenants make none.
+                1};
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (int i = 0; i < max.length; i++) {
             counts.put(COUNTED_KINDS.get(i), max[i]);
