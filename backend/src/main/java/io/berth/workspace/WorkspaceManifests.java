@@ -1,6 +1,8 @@
 package io.berth.workspace;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,14 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.AllowedRoutes;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.AllowedRoutesBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
@@ -41,6 +51,11 @@ public final class WorkspaceManifests {
     public static final String ALLOW_SAME_NAMESPACE = "berth-allow-same-namespace";
     public static final String ALLOW_DNS = "berth-allow-dns";
     public static final String MEMBER_BINDING_PREFIX = "berth-member-";
+    /** The workspace's own Gateway, to which its routes attach. */
+    public static final String APPS_GATEWAY = "berth-apps";
+    /** The apps Gateway's wildcard certificate. */
+    public static final String APPS_TLS = "berth-apps-tls";
+    public static final String GATEWAY_CLASS = "berth";
     /** The extended resources (GPUs, hugepages) the plan offers, comma-separated; the pod guard allows no other. */
     public static final String EXTENDED_RESOURCES = "berth.io/extended-resources";
 
@@ -193,6 +208,49 @@ public final class WorkspaceManifests {
         objects.add(limits(ws, plan));
         objects.addAll(networkPolicies(ws));
         return objects;
+    }
+
+    /**
+     * The workspace's Gateway: HTTP and HTTPS (terminated with the workspace's wildcard certificate) for the names
+     * under its suffix, routes from its own namespace only, so no other tenant's route attaches to it.
+     */
+    public static Gateway appsGateway(Workspace ws, String appsDomain) {
+        String hostname = AppsCertificates.wildcard(ws.namespace, appsDomain);
+        AllowedRoutes sameNamespace = new AllowedRoutesBuilder().withNewNamespaces().withFrom("Same").endNamespaces()
+                .build();
+        Listener http = new ListenerBuilder().withName("http").withPort(8000).withProtocol("HTTP")
+                .withHostname(hostname).withAllowedRoutes(sameNamespace).build();
+        Listener https = new ListenerBuilder().withName("https").withPort(8443).withProtocol("HTTPS")
+                .withHostname(hostname).withNewTls().withMode("Terminate").addNewCertificateRef().withGroup("")
+                .withKind("Secret").withName(APPS_TLS).endCertificateRef().endTls()
+                .withAllowedRoutes(sameNamespace).build();
+        return new GatewayBuilder().withMetadata(managedMeta(ws, APPS_GATEWAY)).withNewSpec()
+                .withGatewayClassName(GATEWAY_CLASS).withListeners(http, https).endSpec().build();
+    }
+
+    /** The apps Gateway's certificate and key, as a TLS Secret. */
+    public static Secret appsCertificate(Workspace ws, AppsCertificates.Issued issued) {
+        Base64.Encoder b64 = Base64.getEncoder();
+        return new SecretBuilder().withMetadata(managedMeta(ws, APPS_TLS)).withType("kubernetes.io/tls")
+                .addToData("tls.crt", b64.encodeToString(issued.certificatePem().getBytes(StandardCharsets.US_ASCII)))
+                .addToData("tls.key", b64.encodeToString(issued.privateKeyPem().getBytes(StandardCharsets.US_ASCII)))
+                .build();
+    }
+
+    /** What an apps certificate Secret holds, or null if it holds no certificate and key. */
+    static AppsCertificates.Issued issued(Secret secret) {
+        if (secret == null || secret.getData() == null || secret.getData().get("tls.crt") == null
+                || secret.getData().get("tls.key") == null) {
+            return null;
+        }
+        try {
+            Base64.Decoder b64 = Base64.getDecoder();
+            return new AppsCertificates.Issued(
+                    new String(b64.decode(secret.getData().get("tls.crt")), StandardCharsets.US_ASCII),
+                    new String(b64.decode(secret.getData().get("tls.key")), StandardCharsets.US_ASCII));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static io.fabric8.kubernetes.api.model.ObjectMeta managedMeta(Workspace ws, String name) {
