@@ -54,51 +54,31 @@ go_build "$BERTH_CACHE/registry/$BERTH_REGISTRY_VERSION" registry github.com/dis
   "$BERTH_REGISTRY_VERSION" github.com/distribution/distribution/v3/cmd/registry \
   -ldflags "-s -w -X github.com/distribution/distribution/v3/version.version=$BERTH_REGISTRY_VERSION"
 
-# CoreDNS with the plugins a cluster's DNS needs and nothing else: its main wires the
-# plugins in at compile time, so Berth's main names them (and their order).
+# CoreDNS with the plugins a cluster's DNS and the stack's test DNS (dev/lib/dns.sh) need and
+# nothing else: its main wires the plugins in at compile time, so Berth's main names them, in
+# the order in which they see a query (as in CoreDNS's own plugin.cfg). The list is kept beside
+# the binary: a binary built with another list (an older cache) is built again.
+coredns_plugins=(reload bind ready health errors log loadbalance cache rewrite template hosts kubernetes file loop forward)
 coredns_dir="$BERTH_CACHE/coredns/$BERTH_COREDNS_VERSION"
-if [[ ! -x "$coredns_dir/coredns" ]]; then
+if [[ ! -x "$coredns_dir/coredns" || "$(cat "$coredns_dir/plugins" 2>/dev/null)" != "${coredns_plugins[*]}" ]]; then
   mkdir -p "$coredns_dir" "$work/coredns"
   (
     cd "$work/coredns"
     go mod init berth.local/coredns >/dev/null 2>&1
     go mod edit -require="github.com/coredns/coredns@$BERTH_COREDNS_VERSION"
-    cat >main.go <<'GO'
-// CoreDNS for a Berth node: only the plugins its Corefile uses.
-package main
-
-import (
-	"github.com/coredns/coredns/core/dnsserver"
-	"github.com/coredns/coredns/coremain"
-
-	_ "github.com/coredns/coredns/plugin/cache"
-	_ "github.com/coredns/coredns/plugin/errors"
-	_ "github.com/coredns/coredns/plugin/file"
-	_ "github.com/coredns/coredns/plugin/forward"
-	_ "github.com/coredns/coredns/plugin/health"
-	_ "github.com/coredns/coredns/plugin/hosts"
-	_ "github.com/coredns/coredns/plugin/kubernetes"
-	_ "github.com/coredns/coredns/plugin/loadbalance"
-	_ "github.com/coredns/coredns/plugin/log"
-	_ "github.com/coredns/coredns/plugin/loop"
-	_ "github.com/coredns/coredns/plugin/ready"
-	_ "github.com/coredns/coredns/plugin/reload"
-	_ "github.com/coredns/coredns/plugin/rewrite"
-	_ "github.com/coredns/coredns/plugin/template"
-)
-
-// The order in which plugins see a query, as in CoreDNS's own plugin.cfg.
-var directives = []string{"reload", "ready", "health", "errors", "log", "loadbalance", "cache", "rewrite", "template", "hosts", "kubernetes", "file", "loop", "forward"}
-
-func main() {
-	dnsserver.Directives = directives
-	coremain.Run()
-}
-GO
-    log "go build github.com/coredns/coredns@$BERTH_COREDNS_VERSION"
+    {
+      printf '// CoreDNS for Berth: only the plugins its Corefiles use.\npackage main\n\nimport (\n'
+      printf '\t"github.com/coredns/coredns/core/dnsserver"\n\t"github.com/coredns/coredns/coremain"\n\n'
+      for p in "${coredns_plugins[@]}"; do printf '\t_ "github.com/coredns/coredns/plugin/%s"\n' "$p"; done
+      printf ')\n\nvar directives = []string{'
+      for p in "${coredns_plugins[@]}"; do printf '"%s", ' "$p"; done
+      printf '}\n\nfunc main() {\n\tdnsserver.Directives = directives\n\tcoremain.Run()\n}\n'
+    } >main.go
+    log "go build github.com/coredns/coredns@$BERTH_COREDNS_VERSION (plugins: ${coredns_plugins[*]})"
     CGO_ENABLED=0 go build -mod=mod -trimpath -ldflags "-s -w" -o "$coredns_dir/coredns.tmp" .
   ) || fail_build coredns "github.com/coredns/coredns@$BERTH_COREDNS_VERSION"
   mv "$coredns_dir/coredns.tmp" "$coredns_dir/coredns"
+  echo "${coredns_plugins[*]}" >"$coredns_dir/plugins"
 fi
 # The shared gateway: Traefik, built inside a copy of its own module so that its go.mod's
 # replace directives (forks of three libraries) apply, which they do not for a consumer module.

@@ -35,6 +35,8 @@ public class RealStackResource implements QuarkusTestResourceLifecycleManager {
                 Map.entry("berth.apps.domain", env.get("APPS_DOMAIN")),
                 Map.entry("berth.apps.ca-cert-file", env.get("APPS_CA_FILE")),
                 Map.entry("berth.apps.ca-key-file", env.get("APPS_CA_KEY_FILE")),
+                // Custom domains' TXT challenges are looked up in the stack's test DNS, as dev/stack's backend does.
+                Map.entry("berth.domains.dns-server", env.get("DNS_ADDR")),
                 Map.entry("berth.notices.email", "true"), Map.entry("quarkus.mailer.mock", "false"),
                 Map.entry("quarkus.mailer.host", smtp.replaceFirst(":.*", "")),
                 Map.entry("quarkus.mailer.port", smtp.replaceFirst(".*:", "")));
