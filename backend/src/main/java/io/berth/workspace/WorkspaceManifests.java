@@ -58,6 +58,11 @@ public final class WorkspaceManifests {
     public static final String GATEWAY_CLASS = "berth";
     /** The extended resources (GPUs, hugepages) the plan offers, comma-separated; the pod guard allows no other. */
     public static final String EXTENDED_RESOURCES = "berth.io/extended-resources";
+    /**
+     * The custom domains verified for the workspace, comma-separated: the route and Ingress guards admit exactly these
+     * names beside the workspace's suffix. Only the backend writes it (tenants cannot change their Namespace).
+     */
+    public static final String VERIFIED_DOMAINS = "berth.io/verified-domains";
 
     private WorkspaceManifests() {
     }
@@ -66,7 +71,16 @@ public final class WorkspaceManifests {
     public record Member(UUID accountId, WorkspaceRole role, int epoch) {
     }
 
+    /** A custom domain verified for the workspace, with the tenant's certificate Secret for it, if any. */
+    public record VerifiedDomain(String domain, String tlsSecretName) {
+    }
+
     public static Namespace namespace(Workspace ws, PlanView plan, String podSecurityVersion) {
+        return namespace(ws, plan, podSecurityVersion, List.of());
+    }
+
+    public static Namespace namespace(Workspace ws, PlanView plan, String podSecurityVersion,
+            List<VerifiedDomain> domains) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(MANAGED_BY, ServerSideApply.FIELD_MANAGER);
         labels.put(WORKSPACE, "true");
@@ -84,6 +98,8 @@ public final class WorkspaceManifests {
                 .addToAnnotations(EXTENDED_RESOURCES,
                         String.join(",", new TreeMap<>(plan.extendedResources()).keySet()))
                 .addToAnnotations("berth.io/suspended", Boolean.toString(ws.isSuspended()))
+                .addToAnnotations(VERIFIED_DOMAINS,
+                        String.join(",", domains.stream().map(VerifiedDomain::domain).toList()))
                 .endMetadata().build();
     }
 
@@ -215,6 +231,16 @@ public final class WorkspaceManifests {
      * under its suffix, routes from its own namespace only, so no other tenant's route attaches to it.
      */
     public static Gateway appsGateway(Workspace ws, String appsDomain) {
+        return appsGateway(ws, appsDomain, List.of());
+    }
+
+    /**
+     * As above, plus for each verified custom domain (in order) an HTTP listener {@code domain-<n>-http} for exactly
+     * that name and, when the tenant named a certificate Secret for it, an HTTPS listener {@code domain-<n>-https}
+     * terminating with that Secret of the workspace's namespace (a reference within the namespace needs no
+     * ReferenceGrant; a missing Secret leaves only that listener unresolved).
+     */
+    public static Gateway appsGateway(Workspace ws, String appsDomain, List<VerifiedDomain> domains) {
         String hostname = AppsCertificates.wildcard(ws.namespace, appsDomain);
         AllowedRoutes sameNamespace = new AllowedRoutesBuilder().withNewNamespaces().withFrom("Same").endNamespaces()
                 .build();
@@ -224,8 +250,20 @@ public final class WorkspaceManifests {
                 .withHostname(hostname).withNewTls().withMode("Terminate").addNewCertificateRef().withGroup("")
                 .withKind("Secret").withName(APPS_TLS).endCertificateRef().endTls()
                 .withAllowedRoutes(sameNamespace).build();
+        List<Listener> listeners = new ArrayList<>(List.of(http, https));
+        for (int n = 0; n < domains.size(); n++) {
+            VerifiedDomain d = domains.get(n);
+            listeners.add(new ListenerBuilder().withName("domain-" + n + "-http").withPort(8000).withProtocol("HTTP")
+                    .withHostname(d.domain()).withAllowedRoutes(sameNamespace).build());
+            if (d.tlsSecretName() != null) {
+                listeners.add(new ListenerBuilder().withName("domain-" + n + "-https").withPort(8443)
+                        .withProtocol("HTTPS").withHostname(d.domain()).withNewTls().withMode("Terminate")
+                        .addNewCertificateRef().withGroup("").withKind("Secret").withName(d.tlsSecretName())
+                        .endCertificateRef().endTls().withAllowedRoutes(sameNamespace).build());
+            }
+        }
         return new GatewayBuilder().withMetadata(managedMeta(ws, APPS_GATEWAY)).withNewSpec()
-                .withGatewayClassName(GATEWAY_CLASS).withListeners(http, https).endSpec().build();
+                .withGatewayClassName(GATEWAY_CLASS).withListeners(listeners).endSpec().build();
     }
 
     /** The apps Gateway's certificate and key, as a TLS Secret. */

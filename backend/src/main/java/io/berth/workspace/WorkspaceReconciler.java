@@ -94,7 +94,8 @@ public class WorkspaceReconciler implements Reconciler {
                 .setParameter(1, Workspace.Status.deleted).getResultList();
     }
 
-    record Snapshot(Workspace workspace, PlanView plan, List<WorkspaceManifests.Member> members) {
+    record Snapshot(Workspace workspace, PlanView plan, List<WorkspaceManifests.Member> members,
+            List<WorkspaceManifests.VerifiedDomain> domains) {
     }
 
     @Override
@@ -133,7 +134,8 @@ public class WorkspaceReconciler implements Reconciler {
         if (ws == null) {
             return null;
         }
-        return new Snapshot(ws, plans.get(ws.planId), members(ws));
+        return new Snapshot(ws, plans.get(ws.planId), members(ws), DomainService.verified(ws.id).stream()
+                .map(d -> new WorkspaceManifests.VerifiedDomain(d.domain, d.tlsSecretName)).toList());
     }
 
     /** Every member with the credential epoch whose ServiceAccount holds their access. */
@@ -150,12 +152,12 @@ public class WorkspaceReconciler implements Reconciler {
      */
     private void apply(Snapshot s) {
         Workspace ws = s.workspace();
-        applier.apply(WorkspaceManifests.namespace(ws, s.plan(), config.podSecurityVersion()));
+        applier.apply(WorkspaceManifests.namespace(ws, s.plan(), config.podSecurityVersion(), s.domains()));
         List<HasMetadata> objects = new ArrayList<>(WorkspaceManifests.contents(ws, s.plan(), s.members().size()));
         for (WorkspaceManifests.Member member : s.members()) {
             objects.add(WorkspaceManifests.memberBinding(ws, member, config.identityNamespace()));
         }
-        objects.addAll(appsGateway(ws));
+        objects.addAll(appsGateway(ws, s.domains()));
         List<CompletableFuture<Void>> applies = objects.stream()
                 .map(o -> CompletableFuture.runAsync(() -> applier.apply(o), appliers)).toList();
         Set<String> wanted = s.members().stream()
@@ -181,7 +183,7 @@ public class WorkspaceReconciler implements Reconciler {
      * it does (same CA, same host, over {@value AppsCertificates#RENEW_DAYS} days left), so a reconcile rewrites it
      * with itself.
      */
-    private List<HasMetadata> appsGateway(Workspace ws) {
+    private List<HasMetadata> appsGateway(Workspace ws, List<WorkspaceManifests.VerifiedDomain> domains) {
         var ca = certificates.ca();
         if (ca.isEmpty()) {
             return List.of();
@@ -190,7 +192,7 @@ public class WorkspaceReconciler implements Reconciler {
         AppsCertificates.Issued issued = certificates.certificateFor(ca.get(), ws.namespace,
                 WorkspaceManifests.issued(existing));
         return List.of(WorkspaceManifests.appsCertificate(ws, issued),
-                WorkspaceManifests.appsGateway(ws, apps.domain()));
+                WorkspaceManifests.appsGateway(ws, apps.domain(), domains));
     }
 
     private List<RoleBinding> memberBindings(String namespace) {

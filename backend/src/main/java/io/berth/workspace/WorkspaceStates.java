@@ -56,6 +56,11 @@ public class WorkspaceStates {
         changed(ws);
     }
 
+    /** The verified custom domains are desired state: the namespace's annotation and the Gateway's listeners. */
+    void domainsChanged(Workspace ws) {
+        changed(ws);
+    }
+
     /** Every member loses access at once, then the namespace goes with all it holds. */
     void delete(Workspace ws) {
         ws.status = Workspace.Status.deleting;
@@ -138,10 +143,12 @@ public class WorkspaceStates {
                 Workspace.Status.deleting, Workspace.Status.deleted);
     }
 
+    /** Once the namespace is gone, so are the workspace's custom domains: another workspace may verify them. */
     @Transactional
     void deleted(UUID id) {
         Workspace.update("status = ?1, deletedAt = ?2, updatedAt = ?2 where id = ?3", Workspace.Status.deleted,
                 now(), id);
+        WorkspaceDomain.delete("workspaceId", id);
     }
 
     private void changed(Workspace ws) {

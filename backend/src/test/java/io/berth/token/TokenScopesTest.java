@@ -24,6 +24,13 @@ class TokenScopesTest {
         assertThat(TokenScopes.required("POST", "/api/v1/me/credentials/rotate")).contains(TokenScope.workspaces);
         assertThat(TokenScopes.required("POST", "/api/v1/billing/vouchers/redeem")).contains(TokenScope.billing);
         assertThat(TokenScopes.required("PATCH", "/api/v1/me")).contains(TokenScope.billing);
+        assertThat(TokenScopes.required("GET", "/api/v1/workspaces/0e5c/domains")).contains(TokenScope.read);
+        assertThat(TokenScopes.required("POST", "/api/v1/workspaces/0e5c/domains")).contains(TokenScope.workspaces);
+        assertThat(TokenScopes.required("POST", "/api/v1/workspaces/0e5c/domains/shop.example.com/verify"))
+                .contains(TokenScope.workspaces);
+        assertThat(TokenScopes.required("DELETE", "/api/v1/workspaces/0e5c/domains/shop.example.com"))
+                .contains(TokenScope.workspaces);
+        assertThat(TokenScopes.required("GET", "/api/v1/workspaces/0e5c/domains/x/y")).isEmpty();
     }
 
     @Test

@@ -152,6 +152,33 @@ class WorkspaceManifestsTest {
                 .containsEntry("berth.io/plan", "test").containsEntry("berth.io/suspended", "false");
     }
 
+    @Test
+    void verifiedDomainsAreTheNamespacesAnnotationAndListenersOfTheAppsGatewayForExactlyTheirNames() {
+        var domains = List.of(new WorkspaceManifests.VerifiedDomain("shop.example.test", "shop-tls"),
+                new WorkspaceManifests.VerifiedDomain("www.example.test", null));
+        assertThat(WorkspaceManifests.namespace(ws, plan, "v1.36", domains).getMetadata().getAnnotations())
+                .containsEntry("berth.io/verified-domains", "shop.example.test,www.example.test");
+        // None verified: the annotation is there and empty, so an apply takes a removed domain away.
+        assertThat(WorkspaceManifests.namespace(ws, plan, "v1.36").getMetadata().getAnnotations())
+                .containsEntry("berth.io/verified-domains", "");
+
+        var listeners = WorkspaceManifests.appsGateway(ws, "apps.test", domains).getSpec().getListeners();
+        assertThat(listeners).extracting(l -> l.getName() + " " + l.getPort() + " " + l.getProtocol() + " "
+                + l.getHostname()).containsExactly("http 8000 HTTP *.ws-abc.apps.test",
+                        "https 8443 HTTPS *.ws-abc.apps.test", "domain-0-http 8000 HTTP shop.example.test",
+                        "domain-0-https 8443 HTTPS shop.example.test", "domain-1-http 8000 HTTP www.example.test");
+        var tls = listeners.get(3).getTls();
+        assertThat(tls.getMode()).isEqualTo("Terminate");
+        assertThat(tls.getCertificateRefs()).singleElement().satisfies(ref -> {
+            assertThat(ref.getKind()).isEqualTo("Secret");
+            assertThat(ref.getName()).isEqualTo("shop-tls");
+            // In the workspace's own namespace: no namespace named, so no ReferenceGrant could be involved.
+            assertThat(ref.getNamespace()).isNull();
+        });
+        assertThat(listeners).allSatisfy(l -> assertThat(l.getAllowedRoutes().getNamespaces().getFrom())
+                .isEqualTo("Same"));
+    }
+
     private static Workspace workspace() {
         Workspace ws = new Workspace();
         ws.id = UUID.randomUUID();
