@@ -231,20 +231,20 @@ def main():
         print(f"churn: {CHURN} routes created and deleted in {churn_s:.1f} s under load; wrk {w['requests']} requests, "
               f"{w['non2xx']} non-2xx, {w['socket_errors']} socket errors", flush=True)
 
-        rounds = []
-        for _ in range(3):
-            direct = wrk(f"http://{pod_ip}:8080/healthz", 10, 16, 2)
-            gateway = wrk(f"http://{NODE}/healthz", 10, 16, 2, host(existing[0]))
-            rounds.append((direct["rps"], gateway["rps"], direct["non2xx"] + direct["socket_errors"],
-                           gateway["non2xx"] + gateway["socket_errors"]))
-        d = statistics.median(r[0] for r in rounds)
-        g = statistics.median(r[1] for r in rounds)
-        results["direct_rps"] = round(d)
-        results["gateway_rps"] = round(g)
-        results["ratio"] = round(g / d, 2)
-        results["throughput_rounds"] = rounds
-        print(f"throughput (median of 3, wrk -t2 -c16 10 s, GET /healthz): direct to the pod {d:.0f} req/s, "
-              f"through the gateway {g:.0f} req/s, ratio {g / d:.2f}", flush=True)
+        # Two responses: a tiny one (the proxy's own cost per request dominates) and a 64 KiB one.
+        for path in ("/healthz", "/bytes/65536"):
+            rounds = []
+            for _ in range(3):
+                direct = wrk(f"http://{pod_ip}:8080{path}", 10, 16, 2)
+                gateway = wrk(f"http://{NODE}{path}", 10, 16, 2, host(existing[0]))
+                rounds.append((direct["rps"], gateway["rps"], direct["non2xx"] + direct["socket_errors"],
+                               gateway["non2xx"] + gateway["socket_errors"]))
+            d = statistics.median(r[0] for r in rounds)
+            g = statistics.median(r[1] for r in rounds)
+            results[f"throughput {path}"] = {"direct_rps": round(d), "gateway_rps": round(g),
+                                             "ratio": round(g / d, 2), "rounds": rounds}
+            print(f"throughput GET {path} (median of 3, wrk -t2 -c16 10 s): direct to the pod {d:.0f} req/s, "
+                  f"through the gateway {g:.0f} req/s, ratio {g / d:.2f}", flush=True)
         print(json.dumps(results))
     finally:
         proxy.terminate()
