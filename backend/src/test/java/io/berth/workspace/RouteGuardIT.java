@@ -26,6 +26,7 @@ import io.quarkus.test.junit.QuarkusTest;
 class RouteGuardIT {
 
     String ns;
+    String wsId;
     String otherNs;
     String domain;
     Kubectl kubectl;
@@ -35,7 +36,8 @@ class RouteGuardIT {
     void twoTenants() {
         Tenant tenant = Tenant.signUp("routes");
         Tenant other = Tenant.signUp("routes-other");
-        ns = tenant.awaitReady(tenant.personalWorkspaceId()).getString("namespace");
+        wsId = tenant.personalWorkspaceId();
+        ns = tenant.awaitReady(wsId).getString("namespace");
         otherNs = other.awaitReady(other.personalWorkspaceId()).getString("namespace");
         kubectl = tenant.kubectl();
         otherKubectl = other.kubectl();
@@ -108,8 +110,9 @@ class RouteGuardIT {
     @Test
     void anUnverifiedCustomDomainIsRefused() {
         assertRefused(kubectl.apply(route("HTTPRoute", "custom", "shop.example.com")),
-                "HTTPRoute hostnames outside " + domain + " are custom domains, and none is verified for this "
-                        + "workspace; use names under " + suffix(ns) + "; refused (not verified): shop.example.com");
+                "HTTPRoute host shop.example.com is not under this workspace's suffix " + suffix(ns)
+                        + " and is not a domain verified for this workspace (verify it under Domains in the console "
+                        + "or POST /api/v1/workspaces/" + wsId + "/domains); refused (not verified): shop.example.com");
         // One bad name among good ones is enough, and it is named alone.
         assertRefused(kubectl.apply(route("HTTPRoute", "custom", "shop" + suffix(ns)).replace(
                 "\"hostnames\": [", "\"hostnames\": [\"shop" + suffix(ns) + ".evil.example\", ")),
