@@ -19,6 +19,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import io.berth.access.Account;
 import io.berth.billing.UsageService;
 import io.berth.common.ProblemException;
+import io.berth.workspace.DomainService;
+import io.berth.workspace.DomainView;
 import io.berth.workspace.InvitationService;
 import io.berth.workspace.InvitationView;
 import io.berth.workspace.MemberView;
@@ -43,7 +45,7 @@ public class WorkspacePage {
     static class Templates {
         static native TemplateInstance workspace(Shell shell, Flash flash, WorkspaceView ws, Can can,
                 List<QuotaUsage.Bar> quota, Usage usage, List<MemberView> members, List<InvitationView> pending,
-                InvitationView created, UUID me);
+                InvitationView created, UUID me, List<DomainView> domains);
 
         static native TemplateInstance workspace$status(WorkspaceView ws);
 
@@ -70,11 +72,13 @@ public class WorkspacePage {
     private final WorkspaceService workspaces;
     private final MembershipService members;
     private final InvitationService invitations;
+    private final DomainService domains;
     private final UsageService usage;
     private final QuotaUsage quota;
 
     WorkspacePage(Pages pages, WorkspaceService workspaces, MembershipService members, InvitationService invitations,
-            UsageService usage, QuotaUsage quota) {
+            UsageService usage, QuotaUsage quota, DomainService domains) {
+        this.domains = domains;
         this.pages = pages;
         this.workspaces = workspaces;
         this.members = members;
@@ -186,6 +190,28 @@ public class WorkspacePage {
     }
 
     @POST
+    @Path("domains")
+    @Operation(hidden = true)
+    public Response addDomain(@PathParam("id") UUID id, @FormParam("domain") String domain,
+            @FormParam("tlsSecretName") String tlsSecretName) {
+        return act(id, () -> domains.add(pages.account(), id, domain, tlsSecretName), "domain-added");
+    }
+
+    @POST
+    @Path("domains/{domain}/verify")
+    @Operation(hidden = true)
+    public Response verifyDomain(@PathParam("id") UUID id, @PathParam("domain") String domain) {
+        return act(id, () -> domains.verify(pages.account(), id, domain), "domain-verified");
+    }
+
+    @POST
+    @Path("domains/{domain}/delete")
+    @Operation(hidden = true)
+    public Response deleteDomain(@PathParam("id") UUID id, @PathParam("domain") String domain) {
+        return act(id, () -> domains.delete(pages.account(), id, domain), "domain-deleted");
+    }
+
+    @POST
     @Path("transfer")
     @Operation(hidden = true)
     public Response transfer(@PathParam("id") UUID id, @FormParam("accountId") String accountId) {
@@ -207,7 +233,7 @@ public class WorkspacePage {
         Can can = Can.of(ws.role());
         List<InvitationView> pending = can.manage() ? invitations.pendingFor(me, id) : List.of();
         return Templates.workspace(pages.shell("console"), flash, ws, can, quota.of(ws.namespace()),
-                usage(ws, granularity), members.list(me, id), pending, created, me.id);
+                usage(ws, granularity), members.list(me, id), pending, created, me.id, domains.list(me, id));
     }
 
     private Usage usage(WorkspaceView ws, String granularity) {
