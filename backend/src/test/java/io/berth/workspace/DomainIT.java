@@ -140,8 +140,10 @@ class DomainIT {
                 """);
         assertThat(policy.ok()).as(policy.output()).isTrue();
 
-        Kubectl.Result accepted = kubectl.apply(route);
-        assertThat(accepted.ok()).as(accepted.output()).isTrue();
+        // The guard reads the namespace from the API server's cache, a moment behind the annotation's write.
+        Kubectl.Result[] accepted = {null};
+        awaitTrue(() -> (accepted[0] = kubectl.apply(route)).ok(), "the route is admitted");
+        assertThat(accepted[0].output()).contains("httproute.gateway.networking.k8s.io/shop");
         String node = RealStack.get("GATEWAY_ADDRS").split(",")[0];
         awaitTrue(() -> "200".equals(curl("--resolve", domain + ":80:" + node, "http://" + domain + "/healthz")),
                 "http://" + domain + "/healthz answers 200 through the gateway");
@@ -165,9 +167,10 @@ class DomainIT {
         tenant.api().delete("/api/v1/workspaces/" + wsId + "/domains/" + domain).then().statusCode(204);
         awaitTrue(() -> "".equals(Kube.admin().namespaces().withName(ns).get().getMetadata().getAnnotations()
                 .get("berth.io/verified-domains")), "the annotation no longer names " + domain);
-        Kubectl.Result again = kubectl.apply(route(domain).replace("\"name\": \"shop\"", "\"name\": \"shop2\""));
-        assertThat(again.ok()).isFalse();
-        assertThat(again.stderr()).contains("refused (not verified): " + domain);
+        Kubectl.Result[] again = {null};
+        awaitTrue(() -> !(again[0] = kubectl.apply(route(domain).replace("\"name\": \"shop\"",
+                "\"name\": \"shop2\""))).ok(), "a new route for it is refused");
+        assertThat(again[0].stderr()).contains("refused (not verified): " + domain);
         awaitTrue(() -> "404".equals(curl("--resolve", domain + ":80:" + node, "http://" + domain + "/healthz")),
                 "the gateway no longer serves " + domain);
         TestDns.remove(challenge);
