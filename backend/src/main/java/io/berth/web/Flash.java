@@ -19,8 +19,10 @@ public record Flash(String kind, String text, String field) {
             Map.entry("suspended", "Account suspended."), Map.entry("resumed", "Account resumed."),
             Map.entry("plan", "Plan changed."), Map.entry("credentials", "Credentials and API tokens revoked."),
             Map.entry("saved", "Plan saved."), Map.entry("domain-added", "Domain added: create its TXT record, then "
-                    + "verify."), Map.entry("domain-verified", "Domain verified: routes of this workspace may use it."),
-            Map.entry("domain-deleted", "Domain deleted."), Map.entry("welcome", "Welcome to Berth! Your personal workspace is "
+                    + "verify."),
+            Map.entry("domain-verified", "Domain verified: routes of this workspace may use it."),
+            Map.entry("domain-deleted", "Domain deleted."),
+            Map.entry("welcome", "Welcome to Berth! Your personal workspace is "
                     + "being set up."));
 
     public static Flash done(String key) {
