@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Optional;
+import java.util.ServiceLoader;
 
 import javax.naming.CommunicationException;
 import javax.naming.Context;
@@ -13,14 +14,15 @@ import javax.naming.NamingException;
 import javax.naming.directory.Attribute;
 import javax.naming.directory.Attributes;
 import javax.naming.directory.DirContext;
-import javax.naming.directory.InitialDirContext;
+import javax.naming.spi.InitialContextFactory;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Reads a domain's challenge from DNS: the TXT records of {@code _berth-challenge.<domain>}, asked of the configured
  * server (or the system's resolvers) through the JDK's DNS provider, which caches nothing, so a record just created
- * is seen at once.
+ * is seen at once. The provider is taken as the service it is, not through {@code InitialContext}: Quarkus disables
+ * JNDI lookups as a whole (rightly: a lookup by URL is a way in), and this needs none but DNS.
  */
 @ApplicationScoped
 public class DnsChallenges {
@@ -49,13 +51,13 @@ public class DnsChallenges {
 
     public Found txt(String name) throws Unreachable {
         Hashtable<String, String> env = new Hashtable<>();
-        env.put(Context.INITIAL_CONTEXT_FACTORY, "com.sun.jndi.dns.DnsContextFactory");
-        env.put(Context.PROVIDER_URL, server.map(s -> "dns://" + s).orElse("dns:"));
+        // Without a provider URL the provider asks the system's resolvers.
+        server.ifPresent(s -> env.put(Context.PROVIDER_URL, "dns://" + s));
         env.put("com.sun.jndi.dns.timeout.initial", "1000");
         env.put("com.sun.jndi.dns.timeout.retries", "2");
         DirContext ctx = null;
         try {
-            ctx = new InitialDirContext(env);
+            ctx = (DirContext) dnsProvider().getInitialContext(env);
             Attributes attrs = ctx.getAttributes(name + ".", new String[]{"TXT"});
             Attribute txt = attrs.get("TXT");
             List<String> values = new ArrayList<>();
@@ -81,6 +83,14 @@ public class DnsChallenges {
                 }
             }
         }
+    }
+
+    private static InitialContextFactory dnsProvider() throws Unreachable {
+        return ServiceLoader.load(ModuleLayer.boot(), InitialContextFactory.class).stream()
+                .filter(p -> p.type().getName().equals("com.sun.jndi.dns.DnsContextFactory")).findFirst()
+                .orElseThrow(() -> new Unreachable("this Java runtime has no DNS provider (module jdk.naming.dns)",
+                        null))
+                .get();
     }
 
     /**
