@@ -37,6 +37,11 @@ public class DomainResource {
             + "\"berth-verify=q3J0dW5hLXRva2VuLWV4YW1wbGUtMDAx\"},\"tlsSecretName\":\"shop-tls\","
             + "\"createdAt\":\"2026-12-02T10:00:00Z\"}";
 
+    static final String VERIFIED = "{\"domain\":\"shop.example.com\",\"status\":\"verified\",\"record\":{\"name\":"
+            + "\"_berth-challenge.shop.example.com\",\"type\":\"TXT\",\"value\":"
+            + "\"berth-verify=q3J0dW5hLXRva2VuLWV4YW1wbGUtMDAx\"},\"tlsSecretName\":\"shop-tls\","
+            + "\"createdAt\":\"2026-12-02T10:00:00Z\",\"verifiedAt\":\"2026-12-02T10:05:00Z\"}";
+
     private final DomainService domains;
     private final CurrentAccount caller;
 
@@ -78,7 +83,7 @@ public class DomainResource {
     @Operation(summary = "Verify a custom domain (admin or owner)", description = "Looks up the domain's TXT "
             + "record; found, the domain is verified: routes and Ingresses of the workspace may use it and the "
             + "workspace's Gateway serves it within seconds.")
-    @APIResponse(responseCode = "200", description = "Verified", content = @Content(mediaType = "application/json", schema = @Schema(implementation = DomainView.class)))
+    @APIResponse(responseCode = "200", description = "Verified", content = @Content(mediaType = "application/json", schema = @Schema(implementation = DomainView.class), examples = @ExampleObject(name = "verified", value = VERIFIED)))
     @APIResponse(responseCode = "409", description = "The TXT record is missing or holds another value (the "
             + "detail names what was found), or the domain is verified for another workspace")
     @APIResponse(responseCode = "503", description = "DNS did not answer")
