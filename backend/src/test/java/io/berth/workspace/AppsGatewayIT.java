@@ -15,12 +15,16 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import com.microsoft.playwright.Page;
+
 import io.berth.Tenant;
+import io.berth.e2e.Browser;
 import io.berth.testing.Kube;
 import io.berth.testing.Kubectl;
 import io.berth.testing.RealStack;
@@ -154,6 +158,20 @@ class AppsGatewayIT {
                 .isEqualTo("Same");
         assertThat(secret().getMetadata().getLabels()).containsEntry("berth.io/managed", "true");
         assertThat(pem(secret(), "tls.crt")).contains("BEGIN CERTIFICATE").doesNotContain("forged");
+    }
+
+    @Test
+    void theConsoleShowsTheWorkspacesHostSuffix() {
+        String base = RealStack.get("BERTH_URL");
+        try (Browser browser = Browser.start(); Browser.Session session = browser.open()) {
+            Page page = session.page;
+            page.navigate(base + "/console/workspaces/" + workspace);
+            page.locator("#username").fill(tenant.user.username());
+            page.locator("#password").fill(tenant.user.password());
+            page.locator("#kc-login").click();
+            page.waitForURL(Pattern.compile("^" + Pattern.quote(base) + "/console/workspaces/.*"));
+            assertThat(page.locator("#apps-host-suffix").textContent()).isEqualTo(ns + "." + domain);
+        }
     }
 
     private Gateway gateway() {
