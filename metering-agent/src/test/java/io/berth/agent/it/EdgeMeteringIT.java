@@ -26,6 +26,8 @@ import org.junit.jupiter.api.TestInstance;
 
 import com.sun.net.httpserver.HttpServer;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -51,6 +53,7 @@ class EdgeMeteringIT {
     String namespace;
     String gatewayUid;
     Pod gateway;
+    ConfigMap owner;
     HttpServer backend;
     Process traefik;
     int webPort;
@@ -138,8 +141,14 @@ class EdgeMeteringIT {
 
         // The gateway pod of the agent's node, as the DaemonSet would have it (restricted Pod Security holds in
         // berth-system); no kubelet runs it, its IP is where Traefik listens.
+        // Owned (as controller) by a ConfigMap of the test, so that the gateway's DaemonSet, whose selector it matches,
+        // does not adopt it (and then delete it as a second pod of the node).
+        owner = ItCluster.admin().configMaps().inNamespace("berth-system").resource(new ConfigMapBuilder()
+                .withNewMetadata().withName("berth-gateway-it-" + node.id).endMetadata().build()).create();
         gateway = ItCluster.admin().pods().inNamespace("berth-system").resource(new PodBuilder().withNewMetadata()
-                .withName("berth-gateway-" + node.id).addToLabels("app.kubernetes.io/name", "berth-gateway")
+                .withName("berth-gateway-it-" + node.id).addNewOwnerReference().withApiVersion("v1")
+                .withKind("ConfigMap").withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid())
+                .withController(true).endOwnerReference().addToLabels("app.kubernetes.io/name", "berth-gateway")
                 .addToLabels("app.kubernetes.io/part-of", "berth-agent-it").endMetadata().withNewSpec()
                 .withNodeName(node.node).withTerminationGracePeriodSeconds(0L).withAutomountServiceAccountToken(false)
                 .addNewToleration().withOperator("Exists").endToleration().withNewSecurityContext()
@@ -162,6 +171,10 @@ class EdgeMeteringIT {
         }
         if (gateway != null) {
             ItCluster.admin().pods().inNamespace("berth-system").withName(gateway.getMetadata().getName()).delete();
+        }
+        if (owner != null) {
+            ItCluster.admin().configMaps().inNamespace("berth-system").withName(owner.getMetadata().getName())
+                    .delete();
         }
         if (namespace != null) {
             ItCluster.admin().namespaces().withName(namespace).delete();
