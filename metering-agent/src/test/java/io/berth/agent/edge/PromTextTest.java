@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +40,27 @@ class PromTextTest {
         assertThat(s.services().get("ws-k3j9x2ab1q-web-80@file")).containsExactly(
                 Map.entry("code=200,method=GET,protocol=http", new Bytes(0, 5_242_880)),
                 Map.entry("code=201,method=POST,protocol=http", new Bytes(5_242_880, 2)));
+    }
+
+    /**
+     * Captured from the gateway DaemonSet of the dev stack (v3.6.12, deploy/gateway) after POSTs through an Ingress
+     * naming its backend's port by number, one naming it by name, and an HTTPRoute (the upstream did not answer: 504,
+     * the request bodies were never read). These are the service label forms the agent maps to workspaces.
+     */
+    @Test
+    void theGatewaysKubernetesServiceNamesMapToTheirWorkspace() throws IOException {
+        PromText.Scrape s = resource("traefik-v3.6.12-kubernetes-metrics.txt");
+        assertThat(s.startMillis()).isEqualTo(1_796_235_198_980L);
+        assertThat(s.services()).containsOnlyKeys("ws-edgeverify-web-80@kubernetes",
+                "ws-edgeverify-web-http@kubernetes", "ws-edgeverify-my-api-http-8080@kubernetesgateway");
+        assertThat(s.services().get("ws-edgeverify-web-80@kubernetes"))
+                .containsExactly(Map.entry("code=504,method=POST,protocol=http", new Bytes(0, 30)));
+        assertThat(s.services().get("ws-edgeverify-web-http@kubernetes"))
+                .containsExactly(Map.entry("code=504,method=POST,protocol=http", new Bytes(0, 15)));
+        for (String service : s.services().keySet()) {
+            assertThat(ServiceNames.namespaceOf(service, Set.of("kubernetes", "kubernetesgateway"),
+                    List.of("ws-edgeverify", "ws-edge", "ws-k3j9x2ab1q"))).as(service).contains("ws-edgeverify");
+        }
     }
 
     @Test
