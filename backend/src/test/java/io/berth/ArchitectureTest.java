@@ -70,7 +70,7 @@ class ArchitectureTest {
             .whereLayer("route").mayOnlyBeAccessedByLayers("web")
             .whereLayer("workspace").mayOnlyBeAccessedByLayers("route", "billing", "admin", "web")
             .whereLayer("plan").mayOnlyBeAccessedByLayers("workspace", "billing", "admin", "web")
-            .whereLayer("access").mayOnlyBeAccessedByLayers("workspace", "token", "billing", "admin", "web")
+            .whereLayer("access").mayOnlyBeAccessedByLayers("workspace", "route", "token", "billing", "admin", "web")
             .whereLayer("cluster").mayOnlyBeAccessedByLayers("access", "workspace", "route");
 
     /** An entity handed to another package may be read; loading, saving or changing it is its package's alone. */
