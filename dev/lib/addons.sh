@@ -1,5 +1,5 @@
-# What runs on the nodes once they are up: the cluster DNS (CoreDNS) and the metering
-# agent, deployed from deploy/metering-agent as the DaemonSet it is in production (a
+# What runs on the nodes once they are up: the cluster DNS (CoreDNS), the shared gateway
+# (Traefik) and the metering agent, deployed from deploy/metering-agent as the DaemonSet it is in production (a
 # kustomize overlay changes only what differs on a shared dev host). Sourced by
 # dev/stack.
 
@@ -20,7 +20,7 @@ PY
 }
 
 images_build() {
-  "$BERTH_ROOT/dev/images/build" "$IMAGES_LIST" pause web client coredns ||
+  "$BERTH_ROOT/dev/images/build" "$IMAGES_LIST" pause web client coredns gateway ||
     fail "building the node images failed (see above)"
 }
 
@@ -28,7 +28,7 @@ images_build() {
 # that they win over its defaults.
 platform_services() {
   mkdir -p "$ADDONS"
-  PORT_POSTGRES="$PORT_POSTGRES" HOST_IP="$HOST_IP" LAN_CIDR="$LAN_CIDR" \
+  PORT_POSTGRES="$PORT_POSTGRES" HOST_IP="$HOST_IP" LAN_CIDR="$LAN_CIDR" APPS_DOMAIN="$BERTH_APPS_DOMAIN" \
     render "$BERTH_ROOT/dev/addons/platform-services.yaml" >"$ADDONS/platform-services.yaml"
   kubectl_admin apply -f "$ADDONS/platform-services.yaml" >>"$LOGS/bootstrap.log" 2>&1 ||
     { tail -n 20 "$LOGS/bootstrap.log" >&2; fail "applying dev/addons/platform-services.yaml failed (see $LOGS/bootstrap.log)"; }
@@ -45,6 +45,40 @@ coredns_up() {
     { tail -n 20 "$LOGS/addons.log" >&2; fail "applying CoreDNS failed (see $LOGS/addons.log)"; }
   kubectl_admin -n kube-system rollout status deployment/coredns --timeout 180s >>"$LOGS/addons.log" 2>&1 ||
     { kubectl_admin -n kube-system get pods -o wide >&2 || true; fail "CoreDNS did not become ready within 180s (see $LOGS/addons.log and kubectl -n kube-system describe pods)"; }
+}
+
+# The nodes' addresses, where the gateway takes clients' ports 80 and 443.
+gateway_addrs() {
+  local n addrs=()
+  for ((n = 1; n <= NODE_COUNT; n++)); do addrs+=("$(node_ip "$n")"); done
+  local IFS=,
+  echo "${addrs[*]}"
+}
+
+# The shared gateway from deploy/gateway, with this stack's image. The stack has no load
+# balancer: it writes the nodes' addresses into the gateway Service's status, as a load
+# balancer controller would, and kube-proxy takes ports 80 and 443 there (the API server
+# refuses externalIPs: DenyServiceExternalIPs).
+gateway_up() {
+  local addr ingress=""
+  mkdir -p "$ADDONS/gateway"
+  for addr in $(gateway_addrs | tr ',' ' '); do ingress+="{\"ip\": \"$addr\", \"ipMode\": \"VIP\"}, "; done
+  cat >"$ADDONS/gateway/kustomization.yaml" <<YAML
+# Written by dev/stack: deploy/gateway with the image this stack built, by its digest in the
+# stack's registry.
+resources:
+  - $(realpath --relative-to="$ADDONS/gateway" "$BERTH_ROOT/deploy/gateway")
+images:
+  - name: berth/gateway
+    digest: $(registry_digest "docker.io/berth/gateway:$BERTH_TRAEFIK_VERSION")
+YAML
+  kubectl_admin apply -k "$ADDONS/gateway" >>"$LOGS/addons.log" 2>&1 ||
+    { tail -n 20 "$LOGS/addons.log" >&2; fail "applying the gateway failed (see $LOGS/addons.log)"; }
+  kubectl_admin -n berth-system patch service berth-gateway --subresource=status --type=merge \
+    -p "{\"status\": {\"loadBalancer\": {\"ingress\": [${ingress%, }]}}}" >>"$LOGS/addons.log" 2>&1 ||
+    { tail -n 20 "$LOGS/addons.log" >&2; fail "giving the gateway Service the nodes' addresses failed (see $LOGS/addons.log)"; }
+  kubectl_admin -n berth-system rollout status daemonset/berth-gateway --timeout 180s >>"$LOGS/addons.log" 2>&1 ||
+    { kubectl_admin -n berth-system get pods -o wide >&2 || true; fail "the gateway did not become ready within 180s (see $LOGS/addons.log and kubectl -n berth-system logs ds/berth-gateway)"; }
 }
 
 agent_build() {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the node's own Go programs from the Go module proxy into $BERTH_CACHE, once per
 # version: containerd (with its runc shim and ctr), crictl, CoreDNS, kube-router (its
-# NetworkPolicy controller) and the registry the nodes pull images from. runc and the CNI plugins come from Debian's packages; the
+# NetworkPolicy controller), the registry the nodes pull images from, the gateway (Traefik)
+# and the Gateway API CRDs. runc and the CNI plugins come from Debian's packages; the
 # kubelet and kube-proxy are built with the control plane (build-k8s.sh). No prebuilt
 # binary is downloaded.
 set -euo pipefail
@@ -99,4 +100,35 @@ GO
   ) || fail_build coredns "github.com/coredns/coredns@$BERTH_COREDNS_VERSION"
   mv "$coredns_dir/coredns.tmp" "$coredns_dir/coredns"
 fi
-log "node programs built: containerd $BERTH_CONTAINERD_VERSION, crictl $BERTH_CRICTL_VERSION, kube-router $BERTH_KUBE_ROUTER_VERSION, CoreDNS $BERTH_COREDNS_VERSION, registry $BERTH_REGISTRY_VERSION"
+# The shared gateway: Traefik, built inside a copy of its own module so that its go.mod's
+# replace directives (forks of three libraries) apply, which they do not for a consumer module.
+traefik_dir="$BERTH_CACHE/traefik/$BERTH_TRAEFIK_VERSION"
+if [[ ! -x "$traefik_dir/traefik" ]]; then
+  mkdir -p "$traefik_dir"
+  (
+    cd "$work"
+    src="$(go mod download -json "github.com/traefik/traefik/v3@$BERTH_TRAEFIK_VERSION" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')"
+    cp -r "$src" "$work/traefik" && chmod -R u+w "$work/traefik"
+    cd "$work/traefik"
+    log "go build github.com/traefik/traefik/v3@$BERTH_TRAEFIK_VERSION (about 5 minutes the first time)"
+    CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/traefik/traefik/v3/pkg/version.Version=$BERTH_TRAEFIK_VERSION" \
+      -o "$traefik_dir/traefik.tmp" ./cmd/traefik
+  ) || fail_build traefik "github.com/traefik/traefik/v3@$BERTH_TRAEFIK_VERSION"
+  mv "$traefik_dir/traefik.tmp" "$traefik_dir/traefik"
+fi
+
+# The Gateway API's standard CRDs, from the module that defines them, as one file.
+gateway_api_dir="$BERTH_CACHE/gateway-api/$BERTH_GATEWAY_API_VERSION"
+if [[ ! -s "$gateway_api_dir/standard-install.yaml" ]]; then
+  mkdir -p "$gateway_api_dir"
+  (
+    src="$(cd "$work" && go mod download -json "sigs.k8s.io/gateway-api@$BERTH_GATEWAY_API_VERSION" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')"
+    for f in "$src"/config/crd/standard/*.yaml; do
+      echo "---"
+      cat "$f"
+    done >"$gateway_api_dir/standard-install.yaml.tmp"
+  ) || fail_build gateway-api "sigs.k8s.io/gateway-api@$BERTH_GATEWAY_API_VERSION"
+  mv "$gateway_api_dir/standard-install.yaml.tmp" "$gateway_api_dir/standard-install.yaml"
+fi
+
+log "node programs built: containerd $BERTH_CONTAINERD_VERSION, crictl $BERTH_CRICTL_VERSION, kube-router $BERTH_KUBE_ROUTER_VERSION, CoreDNS $BERTH_COREDNS_VERSION, registry $BERTH_REGISTRY_VERSION, Traefik $BERTH_TRAEFIK_VERSION, Gateway API $BERTH_GATEWAY_API_VERSION CRDs"

@@ -16,6 +16,13 @@ BERTH_CRICTL_VERSION="${BERTH_CRICTL_VERSION:-v1.37.0}"
 BERTH_KUBE_ROUTER_VERSION="${BERTH_KUBE_ROUTER_VERSION:-v2.1.0}"
 BERTH_COREDNS_VERSION="${BERTH_COREDNS_VERSION:-v1.15.0}"
 BERTH_REGISTRY_VERSION="${BERTH_REGISTRY_VERSION:-v3.1.2}"
+# The shared gateway (Traefik: Gateway API and Ingress, no reloads) and the Gateway API CRDs it serves.
+# Traefik v3.7 needs modules the Go proxy here does not serve (docs/development.md).
+BERTH_TRAEFIK_VERSION="${BERTH_TRAEFIK_VERSION:-v3.6.12}"
+BERTH_GATEWAY_API_VERSION="${BERTH_GATEWAY_API_VERSION:-v1.4.0}"
+# The domain under which each workspace owns <app>.<namespace>.<domain> (*.localhost resolves to
+# loopback on most systems; the tests name the node's address explicitly).
+BERTH_APPS_DOMAIN="${BERTH_APPS_DOMAIN:-apps.berth.localhost}"
 BERTH_KEYCLOAK_REALM="${BERTH_KEYCLOAK_REALM:-berth}"
 
 PORT_ETCD=$((12379 + BERTH_PORT_OFFSET))

@@ -43,6 +43,15 @@ kube_pki() {
     openssl req -x509 -new -newkey rsa:2048 -nodes -keyout "$PKI/ca.key" -subj "/CN=berth-dev-ca" \
       -days 3650 -sha256 -out "$PKI/ca.crt" 2>/dev/null
   fi
+  # The apps CA signs each workspace's wildcard certificate (the backend issues them). It is
+  # not the cluster's CA, and its name constraint keeps it to the apps domain: whoever
+  # trusts it for the apps trusts it for nothing else.
+  if [[ ! -s "$PKI/apps-ca.crt" ]]; then
+    openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$PKI/apps-ca.key" \
+      -subj "/CN=berth-dev-apps-ca" -days 3650 -sha256 -addext "basicConstraints=critical,CA:TRUE,pathlen:0" \
+      -addext "keyUsage=critical,keyCertSign,cRLSign" -addext "nameConstraints=critical,permitted;DNS:.$BERTH_APPS_DOMAIN" \
+      -out "$PKI/apps-ca.crt" 2>/dev/null || fail "creating the apps CA in $PKI failed (openssl)"
+  fi
   # A certificate from before the stack had a LAN does not name the host's address on it.
   if [[ -s "$PKI/apiserver.crt" ]] && ! openssl x509 -in "$PKI/apiserver.crt" -noout -ext subjectAltName 2>/dev/null | grep -q "IP Address:$HOST_IP"; then
     rm -f "$PKI/apiserver.crt" "$PKI/apiserver.key"
@@ -190,9 +199,22 @@ kube_up() {
   backend_kubeconfig
 }
 
+# The Gateway API's CRDs (built into the cache by dev/lib/build-node.sh), before deploy/cluster,
+# whose guards and roles name their kinds.
+gateway_api_crds() {
+  local crds="$BERTH_CACHE/gateway-api/$BERTH_GATEWAY_API_VERSION/standard-install.yaml"
+  [[ -s "$crds" ]] || fail "$crds is missing. Fix: dev/stack build"
+  "$KUBE_BIN/kubectl" --kubeconfig "$ADMIN_KUBECONFIG" apply --server-side --force-conflicts -f "$crds" >>"$LOGS/bootstrap.log" 2>&1 ||
+    { tail -n 20 "$LOGS/bootstrap.log" >&2; fail "applying the Gateway API CRDs failed (see $LOGS/bootstrap.log)"; }
+  "$KUBE_BIN/kubectl" --kubeconfig "$ADMIN_KUBECONFIG" wait --for condition=Established --timeout 60s \
+    crd/gateways.gateway.networking.k8s.io crd/httproutes.gateway.networking.k8s.io crd/grpcroutes.gateway.networking.k8s.io \
+    >>"$LOGS/bootstrap.log" 2>&1 || fail "the Gateway API CRDs were not established within 60s (see $LOGS/bootstrap.log)"
+}
+
 # Cluster objects every Berth cluster carries, applied from deploy/ with the admin
 # credential.
 kube_bootstrap() {
+  gateway_api_crds
   if [[ -d "$BERTH_ROOT/deploy/cluster" ]]; then
     "$KUBE_BIN/kubectl" --kubeconfig "$ADMIN_KUBECONFIG" apply --server-side --force-conflicts \
       -f "$BERTH_ROOT/deploy/cluster" -f "$BERTH_ROOT/deploy/network/10-policy-controller-rbac.yaml" >>"$LOGS/bootstrap.log" 2>&1 ||

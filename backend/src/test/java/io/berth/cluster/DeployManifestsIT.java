@@ -8,7 +8,7 @@ import io.berth.testing.Kubectl;
 import io.berth.testing.RealStack;
 
 /**
- * deploy/cluster and deploy/network are valid for the real API server, and the backend's and the policy controller's
+ * deploy/cluster, deploy/network and deploy/gateway are valid for the real API server, and the backend's and the policy controller's
  * own rights are only what they need.
  */
 class DeployManifestsIT {
@@ -49,6 +49,30 @@ class DeployManifestsIT {
         for (String denied : new String[]{"create networkpolicies.networking.k8s.io -n default", "get secrets -A",
                 "patch nodes", "create pods -n default"}) {
             assertThat(admin.run(("auth can-i " + denied + " --as=" + controller).split(" ")).stdout().strip())
+                    .as(denied).isEqualTo("no");
+        }
+    }
+
+    @Test
+    void theGatewayPassesBerthSystemsRestrictedPodSecurityAndMayWriteOnlyRouteStatus() {
+        Kubectl.Result r = admin.run("apply", "--server-side", "--force-conflicts", "--dry-run=server", "-k",
+                RealStack.root().resolve("deploy/gateway").toString());
+        assertThat(r.ok()).as(r.output()).isTrue();
+        assertThat(r.stdout()).contains("daemonset.apps/berth-gateway serverside-applied (server dry run)",
+                "gatewayclass.gateway.networking.k8s.io/berth serverside-applied (server dry run)");
+        assertThat(r.stderr()).doesNotContain("violate PodSecurity");
+        String gateway = "system:serviceaccount:berth-system:berth-gateway";
+        for (String allowed : new String[]{"watch httproutes.gateway.networking.k8s.io -A",
+                "update httproutes.gateway.networking.k8s.io -n ws-any --subresource=status",
+                "list endpointslices.discovery.k8s.io -A",
+                "get secrets -n ws-any"}) {
+            assertThat(admin.run(("auth can-i " + allowed + " --as=" + gateway).split(" ")).stdout().strip())
+                    .as(allowed).isEqualTo("yes");
+        }
+        for (String denied : new String[]{"update httproutes.gateway.networking.k8s.io -n ws-any",
+                "create secrets -n ws-any", "patch services -n ws-any", "create pods -n berth-system",
+                "update gateways.gateway.networking.k8s.io -n ws-any"}) {
+            assertThat(admin.run(("auth can-i " + denied + " --as=" + gateway).split(" ")).stdout().strip())
                     .as(denied).isEqualTo("no");
         }
     }

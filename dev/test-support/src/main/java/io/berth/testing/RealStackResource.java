@@ -31,6 +31,10 @@ public class RealStackResource implements QuarkusTestResourceLifecycleManager {
                 Map.entry("berth.kubeconfig.ca-file", env.get("KUBE_CA_FILE")),
                 // The stack's own webhook secret, as dev/stack gives its backend: dev/topup signs with it.
                 Map.entry("berth.billing.webhook-secret", RealStack.get("TOPUP_WEBHOOK_SECRET")),
+                // Workspaces' hosts and their certificates, as dev/stack gives its backend.
+                Map.entry("berth.apps.domain", env.get("APPS_DOMAIN")),
+                Map.entry("berth.apps.ca-cert-file", env.get("APPS_CA_FILE")),
+                Map.entry("berth.apps.ca-key-file", env.get("APPS_CA_KEY_FILE")),
                 Map.entry("berth.notices.email", "true"), Map.entry("quarkus.mailer.mock", "false"),
                 Map.entry("quarkus.mailer.host", smtp.replaceFirst(":.*", "")),
                 Map.entry("quarkus.mailer.port", smtp.replaceFirst(".*:", "")));
