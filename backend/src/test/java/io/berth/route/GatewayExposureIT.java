@@ -13,8 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import io.berth.Tenant;
+import io.berth.testing.DemoPods;
 import io.berth.testing.Kube;
 import io.berth.testing.Kubectl;
+import io.berth.testing.RealStack;
 import io.berth.testing.RealStackResource;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
@@ -40,31 +42,14 @@ class GatewayExposureIT {
     String ns;
 
     @BeforeAll
-    void aTenantWithTwoServices() throws Exception {
+    void aTenantWithTwoServices() {
         admin = Kube.admin();
-        ensureGatewayApi(admin);
         Tenant tenant = Tenant.signUp("routes");
         ns = tenant.awaitReady(tenant.personalWorkspaceId()).getString("namespace");
         kubectl = tenant.kubectl();
         Kubectl.Result r = kubectl.apply(service("svc-a", "a", "80", "http") + "\n---\n"
                 + service("svc-b", "b", "80", "8080"));
         assertThat(r.ok()).as(r.output()).isTrue();
-    }
-
-    /** Until the lead's stack installs the Gateway API CRDs at bootstrap, the test installs them. */
-    static void ensureGatewayApi(KubernetesClient admin) throws Exception {
-        if (admin.apiextensions().v1().customResourceDefinitions().withName("httproutes.gateway.networking.k8s.io")
-                .get() != null) {
-            return;
-        }
-        Path yaml = Path.of(System.getProperty("user.home"), ".cache/berth/gateway-api/v1.4.0/standard-install.yaml");
-        try (var in = Files.newInputStream(yaml)) {
-            admin.load(in).serverSideApply();
-        }
-        admin.apiextensions().v1().customResourceDefinitions().withName("httproutes.gateway.networking.k8s.io")
-                .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
-                        .anyMatch(x -> x.getType().equals("Established") && x.getStatus().equals("True")),
-                        30, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     @Test
@@ -122,6 +107,81 @@ class GatewayExposureIT {
         assertThat(del.ok()).as(del.output()).isTrue();
         await("berth-gateway-svc-c gone", () -> policy("berth-gateway-svc-c") == null ? Boolean.TRUE : null);
         admin.resource(route).delete();
+    }
+
+    /**
+     * The policies in force, by traffic: a pod in berth-system that carries the gateway's label (and a controller of
+     * its own, so the gateway's DaemonSet does not adopt it) reaches a routed Service's pod once its route exists, and
+     * never an unrouted one's; after the route goes, the routed pod is closed again.
+     */
+    @Test
+    void theGatewayReachesExactlyTheRoutedPods() throws Exception {
+        DemoPods tenantPods = new DemoPods(kubectl, ns);
+        DemoPods.Pod webA = tenantPods.run("web-a", DemoPods.WEB_IMAGE, null, null);
+        DemoPods.Pod webB = tenantPods.run("web-b", DemoPods.WEB_IMAGE, null, null);
+        Kubectl.Result r = kubectl.apply(service("web-a", "web-a", "80", "8080") + "\n---\n"
+                + service("web-b", "web-b", "80", "8080"));
+        assertThat(r.ok()).as(r.output()).isTrue();
+        Kubectl.Result probeMade = adminKubectl().apply(probe());
+        assertThat(probeMade.ok()).as(probeMade.output()).isTrue();
+        DemoPods system = new DemoPods(adminKubectl(), GatewayPolicies.GATEWAY_NAMESPACE);
+        try {
+            DemoPods.Pod gateway = system.await(PROBE, Duration.ofSeconds(90));
+            assertThat(system.connect(gateway, webA.ip() + ":8080")).as("before any route").isNotEqualTo("open");
+
+            HTTPRoute route = admin.resource(httpRoute("traffic", "web-a", 80)).create();
+            awaitOutcome(() -> system.connect(gateway, webA.ip() + ":8080"), "open"::equals);
+            assertThat(system.connect(gateway, webB.ip() + ":8080")).as("the unrouted pod").isNotEqualTo("open");
+
+            admin.resource(route).delete();
+            awaitOutcome(() -> system.connect(gateway, webA.ip() + ":8080"), o -> !o.equals("open"));
+        } finally {
+            admin.configMaps().inNamespace(GatewayPolicies.GATEWAY_NAMESPACE).withName(PROBE).delete();
+        }
+    }
+
+    private static final String PROBE = "gateway-policy-probe";
+
+    private String probe() {
+        var owner = admin.configMaps().inNamespace(GatewayPolicies.GATEWAY_NAMESPACE)
+                .resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName(PROBE)
+                        .endMetadata().build())
+                .serverSideApply();
+        return """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: %1$s
+                  namespace: berth-system
+                  labels: {app.kubernetes.io/name: berth-gateway}
+                  ownerReferences: [{apiVersion: v1, kind: ConfigMap, name: %1$s, uid: %2$s, controller: true}]
+                spec:
+                  terminationGracePeriodSeconds: 1
+                  securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+                  containers:
+                  - name: main
+                    image: %3$s
+                    imagePullPolicy: IfNotPresent
+                    securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}
+                """.formatted(PROBE, owner.getMetadata().getUid(), DemoPods.CLIENT_IMAGE);
+    }
+
+    private static Kubectl adminKubectl() throws java.io.IOException {
+        return Kubectl.withKubeconfig(Files.readString(Path.of(RealStack.get("ADMIN_KUBECONFIG"))));
+    }
+
+    /** The enforcer programs a policy change on its next sync, a few seconds later. */
+    private static void awaitOutcome(Supplier<String> probe, java.util.function.Predicate<String> wanted) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String last;
+        do {
+            last = probe.get();
+            if (wanted.test(last)) {
+                return;
+            }
+            Tenant.sleep(200);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("the connection did not change as expected; last outcome " + last);
     }
 
     private NetworkPolicy policy(String name) {

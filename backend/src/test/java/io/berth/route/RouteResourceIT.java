@@ -45,9 +45,8 @@ class RouteResourceIT {
     Kubectl kubectl;
 
     @BeforeAll
-    void aTenantPublishesAnApp() throws Exception {
+    void aTenantPublishesAnApp() {
         admin = Kube.admin();
-        GatewayExposureIT.ensureGatewayApi(admin);
         domain = admin.configMaps().inNamespace("berth-system").withName("berth-apps").get().getData()
                 .get("appsDomain");
         tenant = Tenant.signUp("routes-api");
