@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -126,8 +127,8 @@ public class RouteCaches {
 
     /** Starts the informer and waits for its first list; on failure stops it, so the caller retries it whole. */
     private <T extends HasMetadata> SharedIndexInformer<T> started(SharedIndexInformer<T> informer,
-            java.util.function.Function<T, String> namespaceOf) {
-        java.util.function.Function<T, String> ns = namespaceOf != null
+            Function<T, String> namespaceOf) {
+        Function<T, String> ns = namespaceOf != null
                 ? namespaceOf
                 : o -> o.getMetadata().getNamespace();
         informer.addEventHandler(new ResourceEventHandler<>() {
