@@ -39,7 +39,8 @@ import io.quarkus.runtime.StartupEvent;
 public class GatewayExposure {
 
     private static final Logger LOG = Logger.getLogger(GatewayExposure.class);
-    private static final int WORKERS = 2;
+    // Each write is one API round-trip; a burst of new routes (a benchmark making thousands) queues behind them.
+    private static final int WORKERS = 4;
 
     private final KubernetesClient client;
     private final ServerSideApply applier;
