@@ -19,6 +19,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import io.berth.access.Account;
 import io.berth.billing.UsageService;
 import io.berth.common.ProblemException;
+import io.berth.route.RouteService;
+import io.berth.route.RouteView;
 import io.berth.workspace.InvitationService;
 import io.berth.workspace.InvitationView;
 import io.berth.workspace.MemberView;
@@ -43,7 +45,7 @@ public class WorkspacePage {
     static class Templates {
         static native TemplateInstance workspace(Shell shell, Flash flash, WorkspaceView ws, Can can,
                 List<QuotaUsage.Bar> quota, Usage usage, List<MemberView> members, List<InvitationView> pending,
-                InvitationView created, UUID me);
+                InvitationView created, UUID me, Routes routes);
 
         static native TemplateInstance workspace$status(WorkspaceView ws);
 
@@ -66,21 +68,27 @@ public class WorkspacePage {
         }
     }
 
+    /** The workspace's routes, or unavailable when the cluster did not answer (the page says so). */
+    public record Routes(List<RouteView> list, boolean available, String suffix) {
+    }
+
     private final Pages pages;
     private final WorkspaceService workspaces;
     private final MembershipService members;
     private final InvitationService invitations;
     private final UsageService usage;
     private final QuotaUsage quota;
+    private final RouteService routes;
 
     WorkspacePage(Pages pages, WorkspaceService workspaces, MembershipService members, InvitationService invitations,
-            UsageService usage, QuotaUsage quota) {
+            UsageService usage, QuotaUsage quota, RouteService routes) {
         this.pages = pages;
         this.workspaces = workspaces;
         this.members = members;
         this.invitations = invitations;
         this.usage = usage;
         this.quota = quota;
+        this.routes = routes;
     }
 
     @GET
@@ -207,7 +215,16 @@ public class WorkspacePage {
         Can can = Can.of(ws.role());
         List<InvitationView> pending = can.manage() ? invitations.pendingFor(me, id) : List.of();
         return Templates.workspace(pages.shell("console"), flash, ws, can, quota.of(ws.namespace()),
-                usage(ws, granularity), members.list(me, id), pending, created, me.id);
+                usage(ws, granularity), members.list(me, id), pending, created, me.id, routes(ws));
+    }
+
+    private Routes routes(WorkspaceView ws) {
+        String suffix = ws.namespace() + "." + routes.appsDomain();
+        try {
+            return new Routes(routes.of(ws), true, suffix);
+        } catch (ProblemException e) {
+            return new Routes(List.of(), false, suffix);
+        }
     }
 
     private Usage usage(WorkspaceView ws, String granularity) {
