@@ -26,6 +26,7 @@ import org.junit.jupiter.api.TestInstance;
 
 import com.sun.net.httpserver.HttpServer;
 
+import io.berth.testing.RealStack;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -47,7 +48,8 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 class EdgeMeteringIT {
 
     static final int MIB = 1 << 20;
-    static final Path TRAEFIK = Path.of(System.getProperty("user.home"), ".cache/berth/traefik/v3.6.12/traefik");
+    /** The gateway's binary as the stack built it (Traefik with Berth's patch). */
+    static final Path TRAEFIK = Path.of(RealStack.get("TRAEFIK_BIN"));
 
     NodeFixture node;
     String namespace;
