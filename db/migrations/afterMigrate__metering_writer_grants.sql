@@ -6,7 +6,7 @@
 DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'berth_metering_writer') THEN
-        GRANT INSERT ON pod_usage_sample, object_usage_sample TO berth_metering_writer;
+        GRANT INSERT ON pod_usage_sample, object_usage_sample, edge_usage_sample TO berth_metering_writer;
     END IF;
 END
 $$;

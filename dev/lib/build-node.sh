@@ -82,7 +82,7 @@ if [[ ! -x "$coredns_dir/coredns" || "$(cat "$coredns_dir/plugins" 2>/dev/null)"
 fi
 # The shared gateway: Traefik, built inside a copy of its own module so that its go.mod's
 # replace directives (forks of three libraries) apply, which they do not for a consumer module.
-traefik_dir="$BERTH_CACHE/traefik/$BERTH_TRAEFIK_VERSION"
+traefik_dir="$(dirname "$BERTH_TRAEFIK_BIN")"
 if [[ ! -x "$traefik_dir/traefik" ]]; then
   mkdir -p "$traefik_dir"
   (
@@ -90,20 +90,14 @@ if [[ ! -x "$traefik_dir/traefik" ]]; then
     src="$(go mod download -json "github.com/traefik/traefik/v3@$BERTH_TRAEFIK_VERSION" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')"
     cp -r "$src" "$work/traefik" && chmod -R u+w "$work/traefik"
     cd "$work/traefik"
-    # One change to Traefik: its Kubernetes clients keep client-go's default rate limit (5 requests/s),
-    # and it writes each route's status one request at a time before it applies a new routing table,
-    # so 10,000 new routes would wait half an hour. 100/s (bursts of 200) clears them in under two
-    # minutes (docs/development.md, "Choices"). The build fails if the code it changes moved.
-    python3 - pkg/provider/kubernetes/gateway/client.go pkg/provider/kubernetes/ingress/client.go <<'PY'
-import re, sys
-for path in sys.argv[1:]:
-    src = open(path).read()
-    new, n = re.subn(r"(func createClientFromConfig\(c \*rest\.Config\) \(\*clientWrapper, error\) \{\n)",
-                     r"\1\tc.QPS, c.Burst = 100, 200 // Berth: status writes at 10,000 routes\n", src, count=1)
-    if n != 1:
-        sys.exit(f"{path}: createClientFromConfig not found; the Traefik rate-limit change needs updating")
-    open(path, "w").write(new)
-PY
+    # Berth's changes to Traefik (dev/patches/traefik-<version>.patch, docs/development.md "Choices"):
+    # its Kubernetes clients at 100 requests/s instead of client-go's 5 (it writes each route's status
+    # before it applies a new routing table), and an HTTP router that finds a request's routes by its
+    # host and adds a route without sorting all of them again (both linear in the routes before).
+    # The patch's own test runs before the build; a patch that no longer applies stops the build.
+    git apply -p1 "$BERTH_TRAEFIK_PATCH" ||
+      fail "dev/patches/traefik-$BERTH_TRAEFIK_VERSION.patch does not apply to Traefik $BERTH_TRAEFIK_VERSION"
+    go test ./pkg/muxer/http/ >/dev/null || fail "Traefik's router tests fail with dev/patches/traefik-$BERTH_TRAEFIK_VERSION.patch"
     log "go build github.com/traefik/traefik/v3@$BERTH_TRAEFIK_VERSION (about 5 minutes the first time)"
     CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/traefik/traefik/v3/pkg/version.Version=$BERTH_TRAEFIK_VERSION" \
       -o "$traefik_dir/traefik.tmp" ./cmd/traefik

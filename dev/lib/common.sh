@@ -20,6 +20,9 @@ BERTH_REGISTRY_VERSION="${BERTH_REGISTRY_VERSION:-v3.1.2}"
 # Traefik v3.7 needs modules the Go proxy here does not serve (docs/development.md).
 BERTH_TRAEFIK_VERSION="${BERTH_TRAEFIK_VERSION:-v3.6.12}"
 BERTH_GATEWAY_API_VERSION="${BERTH_GATEWAY_API_VERSION:-v1.4.0}"
+# Traefik as Berth builds it: its version and Berth's patch (dev/patches), one cache directory per pair.
+BERTH_TRAEFIK_PATCH="$BERTH_ROOT/dev/patches/traefik-$BERTH_TRAEFIK_VERSION.patch"
+BERTH_TRAEFIK_BIN="$BERTH_CACHE/traefik/$BERTH_TRAEFIK_VERSION-$(sha256sum "$BERTH_TRAEFIK_PATCH" 2>/dev/null | cut -c1-12)/traefik"
 # The domain under which each workspace owns <app>.<namespace>.<domain> (*.localhost resolves to
 # loopback on most systems; the tests name the node's address explicitly).
 BERTH_APPS_DOMAIN="${BERTH_APPS_DOMAIN:-apps.berth.localhost}"

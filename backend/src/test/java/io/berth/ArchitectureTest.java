@@ -57,6 +57,7 @@ class ArchitectureTest {
             .layer("admin").definedBy("io.berth.admin..")
             .layer("billing").definedBy("io.berth.billing..")
             .layer("token").definedBy("io.berth.token..")
+            .layer("route").definedBy("io.berth.route..")
             .layer("workspace").definedBy("io.berth.workspace..")
             .layer("plan").definedBy("io.berth.plan..")
             .layer("access").definedBy("io.berth.access..")
@@ -66,10 +67,11 @@ class ArchitectureTest {
             .whereLayer("admin").mayOnlyBeAccessedByLayers("web")
             .whereLayer("billing").mayOnlyBeAccessedByLayers("admin", "web")
             .whereLayer("token").mayOnlyBeAccessedByLayers("admin", "web")
-            .whereLayer("workspace").mayOnlyBeAccessedByLayers("billing", "admin", "web")
+            .whereLayer("route").mayOnlyBeAccessedByLayers("web")
+            .whereLayer("workspace").mayOnlyBeAccessedByLayers("route", "billing", "admin", "web")
             .whereLayer("plan").mayOnlyBeAccessedByLayers("workspace", "billing", "admin", "web")
-            .whereLayer("access").mayOnlyBeAccessedByLayers("workspace", "token", "billing", "admin", "web")
-            .whereLayer("cluster").mayOnlyBeAccessedByLayers("access", "workspace");
+            .whereLayer("access").mayOnlyBeAccessedByLayers("workspace", "route", "token", "billing", "admin", "web")
+            .whereLayer("cluster").mayOnlyBeAccessedByLayers("access", "workspace", "route");
 
     /** An entity handed to another package may be read; loading, saving or changing it is its package's alone. */
     @ArchTest

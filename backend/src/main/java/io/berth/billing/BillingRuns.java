@@ -239,7 +239,8 @@ public class BillingRuns {
         OffsetDateTime first = lastClosed;
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
                 SELECT least((SELECT min(window_start) FROM pod_usage_sample),
-                             (SELECT min(window_start) FROM object_usage_sample))""")) {
+                             (SELECT min(window_start) FROM object_usage_sample),
+                             (SELECT min(window_start) FROM edge_usage_sample))""")) {
             rs.next();
             OffsetDateTime earliest = rs.getObject(1, OffsetDateTime.class);
             if (earliest != null && earliest.isBefore(first)) {
@@ -264,6 +265,9 @@ public class BillingRuns {
                                     WHERE received_at > cursor.samples_seen_until AND window_start < cursor.last_hour + interval '1 hour'
                                     UNION ALL
                                     SELECT window_start FROM object_usage_sample, cursor
+                                    WHERE received_at > cursor.samples_seen_until AND window_start < cursor.last_hour + interval '1 hour'
+                                    UNION ALL
+                                    SELECT window_start FROM edge_usage_sample, cursor
                                     WHERE received_at > cursor.samples_seen_until AND window_start < cursor.last_hour + interval '1 hour'
                                 ) s ORDER BY hour""")) {
             while (rs.next()) {

@@ -42,7 +42,8 @@ import io.berth.common.Sql;
  * <li>cpu: Σ max(request × window, usage) per sample, in core-µs, priced per core-hour;</li>
  * <li>memory: Σ max(request, mean working set) × window, in byte-seconds, priced per GiB-hour;</li>
  * <li>storage: Σ requested bytes × window of PVC samples, priced per GiB-hour;</li>
- * <li>external egress / ingress: Σ bytes sent / received; internal traffic: Σ bytes sent inside the cluster (each
+ * <li>external egress / ingress: Σ bytes sent / received, by the pods to and from outside the cluster and by the
+ * gateway to and from clients for the workspace's services (edge samples); internal traffic: Σ bytes sent inside the cluster (each
  * byte once, to its sender: counting received bytes too would count a byte between two pods of one workspace
  * twice); all priced per GiB;</li>
  * <li>nodeport / loadbalancer: Σ count × window of Service samples, priced per hour.</li>
@@ -86,7 +87,9 @@ public final class Rating {
      * The hour's quantity per (workspace, line), with the owner account and its shard. A sample belongs wholly to the
      * hour its window starts in (a window that crosses into the next hour is not split: its counters have no exact
      * split). Window lengths are exact (numeric seconds, to the microsecond), so a 0.5 s window counts half a second,
-     * not one.
+     * not one. External traffic is the pods' own (to and from addresses outside the cluster) plus the gateway's
+     * bodies from and to clients (edge_usage_sample): the same bytes between gateway and pod are internal in the
+     * pods' counts, so each is charged once, in one line, rounded once.
      */
     private static final String USAGE = """
             CREATE TEMP TABLE rate_staged ON COMMIT DROP AS
@@ -109,12 +112,20 @@ public final class Rating {
                 FROM (SELECT *, extract(epoch FROM window_end - window_start) AS secs
                       FROM object_usage_sample
                       WHERE window_start >= ?::timestamptz AND window_start < ?::timestamptz) o
+                GROUP BY namespace),
+            edge AS (
+                SELECT namespace, sum(bytes_out) AS egress, sum(bytes_in) AS ingress
+                FROM edge_usage_sample
+                WHERE window_start >= ?::timestamptz AND window_start < ?::timestamptz
                 GROUP BY namespace)
             SELECT get_byte(uuid_send(m.account_id), 15) % ?::int AS shard, w.id AS workspace_id, w.plan_id,
                    m.account_id, v.line, v.quantity
-            FROM (SELECT coalesce(p.namespace, o.namespace) AS namespace, p.cpu, p.memory, p.egress, p.ingress,
+            FROM (SELECT coalesce(p.namespace, o.namespace, e.namespace) AS namespace, p.cpu, p.memory,
+                         coalesce(p.egress, 0) + coalesce(e.egress, 0) AS egress,
+                         coalesce(p.ingress, 0) + coalesce(e.ingress, 0) AS ingress,
                          p.internal, o.storage, o.nodeport, o.loadbalancer
-                  FROM pod p FULL JOIN obj o ON o.namespace = p.namespace) u
+                  FROM pod p FULL JOIN obj o ON o.namespace = p.namespace
+                  FULL JOIN edge e ON e.namespace = coalesce(p.namespace, o.namespace)) u
             JOIN workspace w ON w.namespace = u.namespace
             JOIN workspace_member m ON m.workspace_id = w.id AND m.role = 'owner'
             CROSS JOIN LATERAL (VALUES ('cpu', u.cpu), ('memory', u.memory), ('storage', u.storage),
@@ -256,7 +267,8 @@ public final class Rating {
         tuneSession(c);
         Sql.update(c, "DELETE FROM rating_usage WHERE staged_at < now() - interval '1 day'");
         // INSERT ... SELECT runs on one core; CREATE TABLE AS aggregates with parallel workers.
-        Sql.update(c, USAGE, start, start.plusHours(1), start, start.plusHours(1), SHARDS);
+        Sql.update(c, USAGE, start, start.plusHours(1), start, start.plusHours(1), start, start.plusHours(1),
+                SHARDS);
         Sql.update(c, """
                 INSERT INTO rating_usage (run_id, shard, workspace_id, plan_id, account_id, line, quantity)
                 SELECT ?, shard, workspace_id, plan_id, account_id, line, quantity FROM rate_staged""", runId);

@@ -25,6 +25,11 @@ public final class ApiExamples {
     public static final String WORKSPACE_NEW = "{\"displayName\":\"Shop backend\"}";
     public static final String WORKSPACES = "[" + WORKSPACE + "]";
 
+    public static final String ROUTES = "[{\"kind\":\"HTTPRoute\",\"name\":\"shop\","
+            + "\"hostnames\":[\"shop.ws-k3j9x2ab1q.apps.example.com\"],"
+            + "\"urls\":[\"https://shop.ws-k3j9x2ab1q.apps.example.com/\"],\"status\":\"accepted\","
+            + "\"statusReason\":null}]";
+
     public static final String MEMBER = "{\"accountId\":\"" + ACCOUNT_ID + "\",\"username\":\"ana\","
             + "\"email\":\"ana@example.com\",\"role\":\"developer\",\"since\":\"2026-11-03T08:00:00Z\"}";
     public static final String MEMBERS = "[" + MEMBER + "]";

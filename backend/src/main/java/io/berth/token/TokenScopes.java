@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 public final class TokenScopes {
 
     private static final Pattern READABLE = Pattern.compile("^/api/v1/(me|me/credentials|plans|invitations"
-            + "|workspaces(/[^/]+(/members|/invitations|/domains)?)?"
+            + "|workspaces(/[^/]+(/members|/invitations|/domains|/routes)?)?"
             + "|billing/(balance|ledger|usage|statements|statements/[^/]+|statements/[^/]+/csv))$");
     private static final Pattern WORKSPACE_WRITES = Pattern.compile("^/api/v1/(workspaces(/[^/]+(/transfer"
             + "|/members/[^/]+|/invitations(/[^/]+)?|/domains(/[^/]+(/verify)?)?)?)?|invitations/(accept|decline)|me/credentials/rotate)$");

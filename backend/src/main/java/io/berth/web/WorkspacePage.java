@@ -21,6 +21,8 @@ import io.berth.billing.UsageService;
 import io.berth.common.ProblemException;
 import io.berth.workspace.DomainService;
 import io.berth.workspace.DomainView;
+import io.berth.route.RouteService;
+import io.berth.route.RouteView;
 import io.berth.workspace.InvitationService;
 import io.berth.workspace.InvitationView;
 import io.berth.workspace.MemberView;
@@ -45,7 +47,7 @@ public class WorkspacePage {
     static class Templates {
         static native TemplateInstance workspace(Shell shell, Flash flash, WorkspaceView ws, Can can,
                 List<QuotaUsage.Bar> quota, Usage usage, List<MemberView> members, List<InvitationView> pending,
-                InvitationView created, UUID me, List<DomainView> domains);
+                InvitationView created, UUID me, Routes routes, List<DomainView> domains);
 
         static native TemplateInstance workspace$status(WorkspaceView ws);
 
@@ -68,6 +70,10 @@ public class WorkspacePage {
         }
     }
 
+    /** The workspace's routes, or unavailable when the cluster did not answer (the page says so). */
+    public record Routes(List<RouteView> list, boolean available, String suffix) {
+    }
+
     private final Pages pages;
     private final WorkspaceService workspaces;
     private final MembershipService members;
@@ -75,9 +81,10 @@ public class WorkspacePage {
     private final DomainService domains;
     private final UsageService usage;
     private final QuotaUsage quota;
+    private final RouteService routes;
 
     WorkspacePage(Pages pages, WorkspaceService workspaces, MembershipService members, InvitationService invitations,
-            UsageService usage, QuotaUsage quota, DomainService domains) {
+            UsageService usage, QuotaUsage quota, RouteService routes, DomainService domains) {
         this.domains = domains;
         this.pages = pages;
         this.workspaces = workspaces;
@@ -85,6 +92,7 @@ public class WorkspacePage {
         this.invitations = invitations;
         this.usage = usage;
         this.quota = quota;
+        this.routes = routes;
     }
 
     @GET
@@ -233,7 +241,17 @@ public class WorkspacePage {
         Can can = Can.of(ws.role());
         List<InvitationView> pending = can.manage() ? invitations.pendingFor(me, id) : List.of();
         return Templates.workspace(pages.shell("console"), flash, ws, can, quota.of(ws.namespace()),
-                usage(ws, granularity), members.list(me, id), pending, created, me.id, domains.list(me, id));
+                usage(ws, granularity), members.list(me, id), pending, created, me.id, routes(ws),
+                domains.list(me, id));
+    }
+
+    private Routes routes(WorkspaceView ws) {
+        String suffix = ws.namespace() + "." + routes.appsDomain();
+        try {
+            return new Routes(routes.of(ws), true, suffix);
+        } catch (ProblemException e) {
+            return new Routes(List.of(), false, suffix);
+        }
     }
 
     private Usage usage(WorkspaceView ws, String granularity) {

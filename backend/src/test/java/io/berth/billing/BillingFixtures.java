@@ -114,6 +114,16 @@ public final class BillingFixtures {
                 memoryRequestBytes);
     }
 
+    /** One edge sample (bytes through gateway pod {@code gateway}) of the 60 s window starting at {@code start}. */
+    public void edge(String namespace, UUID gateway, OffsetDateTime start, long bytesIn, long bytesOut)
+            throws SQLException {
+        exec("""
+                INSERT INTO edge_usage_sample (window_start, window_end, node, gateway_pod_uid, namespace, bytes_in,
+                    bytes_out)
+                VALUES (?, ?, 'node-1', ?, ?, ?, ?)""", start, start.plusSeconds(60), gateway, namespace, bytesIn,
+                bytesOut);
+    }
+
     /** One object sample of any window [start, end). */
     public void objectWindow(Ws ws, UUID uid, String kind, OffsetDateTime start, OffsetDateTime end, long quantity)
             throws SQLException {

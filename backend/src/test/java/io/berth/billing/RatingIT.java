@@ -215,6 +215,58 @@ class RatingIT {
         assertThat(f.balance(owner)).isEqualTo(signup(owner) - 30_000);
     }
 
+    /**
+     * Bytes through the gateway are external traffic: added to the pods' own external bytes of the workspace, in one
+     * line each, rounded once; re-running charges nothing, a late edge sample is charged once as an adjustment, an
+     * edge row belongs to the hour its window starts in, and one of a namespace that is no workspace's (the 5 GiB of
+     * berth-system) is charged to nobody.
+     */
+    @Test
+    void edgeBytesAreExternalTrafficRatedOnceWithThePodsBytes() throws Exception {
+        UUID owner = f.account("UTC", "ratetest");
+        var ws = f.workspace(owner, "ratetest");
+        OffsetDateTime hour = HOUR.minusHours(13);
+        // The pod sends 1 MiB to the internet itself, and answers the gateway with 1 MiB (internal: free).
+        f.pod(ws, UUID.randomUUID(), hour.plusMinutes(1), 0, 0, 0, 0, MIB, 0, MIB, 0);
+        // Through two gateway pods: 1 MiB out to clients in all, 2 MiB in from them.
+        UUID gw1 = UUID.randomUUID();
+        UUID gw2 = UUID.randomUUID();
+        f.edge(ws.namespace(), gw1, hour.plusMinutes(1), 1_500_000, 700_000);
+        f.edge(ws.namespace(), gw2, hour.plusMinutes(59), 597_152, 348_576);
+        f.edge("berth-system", gw1, hour.plusMinutes(1), 5 * GIB, 5 * GIB);
+        f.edge(ws.namespace(), gw1, hour.plusMinutes(60), GIB, GIB); // the next hour's
+        long before = f.balance(owner);
+
+        f.rate(hour);
+
+        // egress: 1 MiB (pod) + 1 MiB (edge) = 2 MiB × 0.50/GiB = 976.5625 → 977 (rounded apart: 488 + 488 = 976)
+        assertThat(quantity(ws, hour, "external_egress")).isEqualByComparingTo(BigDecimal.valueOf(2 * MIB));
+        assertThat(f.charged(ws, hour, "external_egress")).isEqualTo(977);
+        // ingress: 2 MiB (edge) × 0.20/GiB = 390.625 → 391
+        assertThat(quantity(ws, hour, "external_ingress")).isEqualByComparingTo(BigDecimal.valueOf(2 * MIB));
+        assertThat(f.charged(ws, hour, "external_ingress")).isEqualTo(391);
+        assertThat(f.charged(ws, hour, "internal_traffic")).isZero();
+        assertThat(f.balance(owner)).isEqualTo(before - 977 - 391);
+
+        Rating.Result again = f.rate(hour);
+        assertThat(again.charges()).isZero();
+        assertThat(f.balance(owner)).isEqualTo(before - 977 - 391);
+
+        // 2 MiB more out through the gateway arrive after the hour was rated: 4 MiB × 0.50 = 1953.125 → 1953 in all
+        runs.runDue();
+        f.edge(ws.namespace(), gw2, hour.plusMinutes(30), 0, 2 * MIB);
+        runs.runDue();
+        runs.runDue();
+        assertThat(f.charged(ws, hour, "external_egress")).isEqualTo(1953);
+        assertThat(f.scalar("SELECT amount_micro FROM rating_line WHERE workspace_id = ? AND hour_start = ? AND line"
+                + " = 'external_egress' AND revision = 2", ws.id(), hour)).isEqualTo(976);
+        // the next hour's edge bytes in the next hour: 1 GiB × 0.50 + 1 GiB × 0.20
+        assertThat(f.charged(ws, hour.plusHours(1), "external_egress")).isEqualTo(500_000);
+        assertThat(f.charged(ws, hour.plusHours(1), "external_ingress")).isEqualTo(200_000);
+        assertThat(f.balance(owner)).isEqualTo(before - 1953 - 391 - 700_000);
+        assertNoDrift();
+    }
+
     @Test
     void rerunningAnHourChangesNoBalance() throws Exception {
         UUID owner = f.account("UTC", "ratetest");

@@ -12,6 +12,8 @@ class TokenScopesTest {
     void readsNeedReadAndWritesNeedTheirScope() {
         assertThat(TokenScopes.required("GET", "/api/v1/workspaces")).contains(TokenScope.read);
         assertThat(TokenScopes.required("GET", "/api/v1/workspaces/0e5c/members")).contains(TokenScope.read);
+        assertThat(TokenScopes.required("GET", "/api/v1/workspaces/0e5c/routes")).contains(TokenScope.read);
+        assertThat(TokenScopes.required("POST", "/api/v1/workspaces/0e5c/routes")).isEmpty();
         assertThat(TokenScopes.required("HEAD", "/api/v1/billing/usage")).contains(TokenScope.read);
         assertThat(TokenScopes.required("GET", "/api/v1/billing/statements/1/csv")).contains(TokenScope.read);
         assertThat(TokenScopes.required("POST", "/api/v1/workspaces")).contains(TokenScope.workspaces);

@@ -21,6 +21,8 @@ import io.berth.agent.cgroup.CgroupLayout;
 import io.berth.agent.cgroup.PodProcesses;
 import io.berth.agent.cluster.CollectorElection;
 import io.berth.agent.cluster.ObjectCollector;
+import io.berth.agent.edge.EdgeMeter;
+import io.berth.agent.edge.WorkspaceNamespaces;
 import io.berth.agent.net.ClassTable;
 import io.berth.agent.net.NetMeter;
 import io.berth.agent.os.Exec;
@@ -59,6 +61,7 @@ public class Agent {
     private FileLock lock;
     private NodePods pods;
     private NetMeter net;
+    private WorkspaceNamespaces workspaceNamespaces;
     private Spool spool;
     private Sampler sampler;
     private Flusher flusher;
@@ -112,7 +115,17 @@ public class Agent {
                 config.sink().maxRetryDelay(), registry);
         pods = new NodePods(client, config.nodeName());
         pods.start();
-        sampler = new Sampler(config, pods, layout, net, spool, flusher, recovered, clock, registry);
+        EdgeMeter edge = null;
+        if (config.edge().enabled()) {
+            workspaceNamespaces = new WorkspaceNamespaces(client, config.edge().workspaceLabel(),
+                    config.maxBackfill());
+            workspaceNamespaces.start();
+            edge = new EdgeMeter(config, workspaceNamespaces, recovered.edge(), registry);
+        } else {
+            LOG.warn(
+                    "edge metering is off (berth.agent.edge.enabled=false): bytes through the gateway are not metered");
+        }
+        sampler = new Sampler(config, pods, layout, net, edge, spool, flusher, recovered, clock, registry);
         if (config.collector().enabled()) {
             collector = new ObjectCollector(client, spool, flusher);
             sampler.addListener(collector);
@@ -163,6 +176,9 @@ public class Agent {
         }
         if (pods != null) {
             pods.stop();
+        }
+        if (workspaceNamespaces != null) {
+            workspaceNamespaces.stop();
         }
         if (net != null) {
             net.stop();

@@ -59,6 +59,8 @@ public interface AgentConfig {
 
     Collector collector();
 
+    Edge edge();
+
     interface Cgroup {
         /** Where the host's cgroup filesystem is mounted (v1: the directory holding the controllers). */
         @WithDefault("/sys/fs/cgroup")
@@ -192,5 +194,41 @@ public interface AgentConfig {
 
         @WithDefault("2s")
         Duration retryPeriod();
+    }
+
+    interface Edge {
+        /** Meter the bytes clients send to and receive from workspaces through the gateway on this node. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The gateway's namespace; only pods there count as gateways (tenants cannot create pods in it). */
+        @WithDefault("berth-system")
+        String gatewayNamespace();
+
+        /** The label (key=value) of the gateway's pods. */
+        @WithDefault("app.kubernetes.io/name=berth-gateway")
+        String gatewayLabel();
+
+        /** Port of the gateway pod's Prometheus endpoint. */
+        @WithDefault("9100")
+        int metricsPort();
+
+        @WithDefault("/metrics")
+        String metricsPath();
+
+        /** Longest a read of the metrics may take (it runs on the sampling thread). */
+        @WithDefault("2s")
+        Duration timeout();
+
+        /**
+         * Traefik providers whose services are workspace backends (the suffix after '@' of a service name): Ingress and
+         * Gateway API. Services of other providers (internal, file) are nobody's and not billed.
+         */
+        @WithDefault("kubernetes,kubernetesgateway")
+        List<String> providers();
+
+        /** The label (key=value) the backend puts on every workspace namespace. */
+        @WithDefault("berth.io/workspace=true")
+        String workspaceLabel();
     }
 }

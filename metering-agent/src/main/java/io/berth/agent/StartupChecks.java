@@ -36,6 +36,20 @@ final class StartupChecks {
         if (config.sink().batchRows() < 1) {
             throw new StartupException("berth.agent.sink.batch-rows", "must be positive");
         }
+        AgentConfig.Edge edge = config.edge();
+        for (String[] label : new String[][]{{"berth.agent.edge.gateway-label", edge.gatewayLabel()},
+                {"berth.agent.edge.workspace-label", edge.workspaceLabel()}}) {
+            int eq = label[1].indexOf('=');
+            if (eq <= 0 || eq == label[1].length() - 1) {
+                throw new StartupException(label[0], "'" + label[1] + "' is not key=value");
+            }
+        }
+        if (edge.metricsPort() < 1 || edge.metricsPort() > 65535) {
+            throw new StartupException("berth.agent.edge.metrics-port", edge.metricsPort() + " is not a port");
+        }
+        if (!edge.metricsPath().startsWith("/")) {
+            throw new StartupException("berth.agent.edge.metrics-path", "must start with /");
+        }
     }
 
     static Path stateDir(AgentConfig config) {

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -22,6 +23,7 @@ import io.berth.agent.cgroup.CgroupLayout;
 import io.berth.agent.cgroup.CgroupReader;
 import io.berth.agent.cgroup.CgroupUsage;
 import io.berth.agent.cgroup.PodCgroup;
+import io.berth.agent.edge.EdgeMeter;
 import io.berth.agent.net.NetMeter;
 import io.berth.agent.net.Slots;
 import io.berth.agent.net.TrafficCounters;
@@ -64,6 +66,7 @@ public final class Sampler implements Runnable {
     private final CgroupLayout layout;
     private final CgroupReader reader = new CgroupReader();
     private final NetMeter net;
+    private final EdgeMeter edge;
     private final Spool spool;
     private final Flusher flusher;
     private final Clock clock;
@@ -74,13 +77,15 @@ public final class Sampler implements Runnable {
     private final Timer closeTime;
     private final MeterRegistry registry;
     private Snapshot committed;
+    /** When edge metering began on this node: a snapshot from before it existed starts it now. */
+    private final long edgeSince;
     private volatile long heartbeat;
     private volatile long lastWindowEnd;
     private volatile boolean running = true;
     private boolean waitingForSyncLogged;
 
-    public Sampler(AgentConfig config, NodePods pods, CgroupLayout layout, NetMeter net, Spool spool, Flusher flusher,
-            Snapshot recovered, Clock clock, MeterRegistry registry) {
+    public Sampler(AgentConfig config, NodePods pods, CgroupLayout layout, NetMeter net, EdgeMeter edge, Spool spool,
+            Flusher flusher, Snapshot recovered, Clock clock, MeterRegistry registry) {
         this.node = config.nodeName();
         this.intervalMs = config.interval().toMillis();
         this.readMs = Math.min(config.readInterval().toMillis(), intervalMs);
@@ -89,9 +94,11 @@ public final class Sampler implements Runnable {
         this.pods = pods;
         this.layout = layout;
         this.net = net;
+        this.edge = edge;
         this.spool = spool;
         this.flusher = flusher;
         this.committed = recovered;
+        this.edgeSince = recovered.edgeSince() != 0 ? recovered.edgeSince() : clock.millis();
         this.lastWindowEnd = recovered.windowEnd();
         this.clock = clock;
         this.registry = registry;
@@ -192,6 +199,9 @@ public final class Sampler implements Runnable {
         }
         if (net != null) {
             net.reconcile(views, now);
+        }
+        if (edge != null) {
+            edge.read(current, edgeSince - maxBackfillWindows * intervalMs);
         }
         for (WindowListener l : listeners) {
             l.read(now);
@@ -362,8 +372,16 @@ public final class Sampler implements Runnable {
             LOG.infof("pod %s/%s uid=%s was deleted while the agent was away; its last traffic is in the window"
                     + " starting %s", base.namespace(), base.name(), uid, Instant.ofEpochMilli(from));
         }
-        Snapshot snapshot = new Snapshot(boundary, committed.meteringSince(), next);
-        Segment segment = new Segment(1, Segment.PODS, boundary, rows, List.of(), snapshot);
+        // Edge rows and the gateway counters they end at go into the same commit; until the workspace namespaces are
+        // listed the old counters stay in force and the bytes go into a later window.
+        Optional<EdgeMeter.Window> edgeWindow = edge == null
+                ? Optional.empty()
+                : edge.close(from, boundary, intervalMs, maxBackfillWindows);
+        Snapshot snapshot = new Snapshot(boundary, committed.meteringSince(), next,
+                edgeWindow.map(EdgeMeter.Window::next).orElse(committed.edge() == null ? Map.of() : committed.edge()),
+                edgeSince);
+        Segment segment = new Segment(1, Segment.PODS, boundary, rows, List.of(),
+                edgeWindow.map(EdgeMeter.Window::rows).orElse(List.of()), snapshot);
         try {
             spool.commit(segment);
         } catch (IOException | RuntimeException e) {
@@ -379,6 +397,9 @@ public final class Sampler implements Runnable {
         }
         committed = snapshot;
         lastWindowEnd = boundary;
+        if (edgeWindow.isPresent()) {
+            edge.committed();
+        }
         flusher.wake();
         for (Iterator<Map.Entry<String, PodTrack>> it = tracks.entrySet().iterator(); it.hasNext();) {
             Map.Entry<String, PodTrack> e = it.next();

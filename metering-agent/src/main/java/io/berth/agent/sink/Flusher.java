@@ -134,6 +134,7 @@ public final class Flusher implements Runnable {
     private void send(List<String> batch, List<Segment> segments) throws SQLException, IOException {
         List<PodSample> pods = new ArrayList<>();
         List<ObjectSample> objects = new ArrayList<>();
+        List<EdgeSample> edge = new ArrayList<>();
         Snapshot newest = null;
         for (Segment s : segments) {
             if (s.pods() != null) {
@@ -142,17 +143,20 @@ public final class Flusher implements Runnable {
             if (s.objects() != null) {
                 objects.addAll(s.objects());
             }
+            if (s.edge() != null) {
+                edge.addAll(s.edge());
+            }
             if (s.snapshot() != null && (newest == null || s.snapshot().windowEnd() > newest.windowEnd())) {
                 newest = s.snapshot();
             }
         }
-        SampleWriter.Result r = writer.write(pods, objects);
+        SampleWriter.Result r = writer.write(pods, objects, edge);
         // The snapshot first, then the spool files: never a moment where neither holds the newest state.
         if (newest != null) {
             state.save(newest);
         }
         spool.acknowledge(batch);
-        written.increment(r.podInserted() + r.objectInserted());
+        written.increment(r.podInserted() + r.objectInserted() + r.edgeInserted());
         duplicates.increment(r.duplicates());
         lastSuccessMillis = System.currentTimeMillis();
         if (failingSince != 0) {
@@ -162,7 +166,7 @@ public final class Flusher implements Runnable {
         }
         if (r.duplicates() > 0) {
             LOG.infof("%d of %d rows were already in PostgreSQL (re-sent segments); nothing was added twice",
-                    r.duplicates(), r.podRows() + r.objectRows());
+                    r.duplicates(), r.podRows() + r.objectRows() + r.edgeRows());
         }
     }
 

@@ -34,6 +34,7 @@ public final class SampleWriter {
             + " net_external_tx_packets, net_external_rx_packets";
     static final String OBJECT_COLUMNS = "object_uid, kind, window_start, window_end, namespace, name, quantity,"
             + " used_bytes, storage_class";
+    static final String EDGE_COLUMNS = "window_start, window_end, node, gateway_pod_uid, namespace, bytes_in, bytes_out";
     /**
      * The staging tables' columns, spelled out: {@code LIKE <table>} would need SELECT on the sample tables, and the
      * agent's database role may only insert (db/migrations/afterMigrate__metering_writer_grants.sql).
@@ -48,10 +49,13 @@ public final class SampleWriter {
     static final String OBJECT_STAGING = "object_uid uuid, kind text, window_start timestamptz,"
             + " window_end timestamptz, namespace text, name text, quantity bigint, used_bytes bigint,"
             + " storage_class text";
+    static final String EDGE_STAGING = "window_start timestamptz, window_end timestamptz, node text,"
+            + " gateway_pod_uid uuid, namespace text, bytes_in bigint, bytes_out bigint";
 
-    public record Result(int podRows, int podInserted, int objectRows, int objectInserted) {
+    public record Result(int podRows, int podInserted, int objectRows, int objectInserted, int edgeRows,
+            int edgeInserted) {
         public int duplicates() {
-            return podRows - podInserted + objectRows - objectInserted;
+            return podRows - podInserted + objectRows - objectInserted + edgeRows - edgeInserted;
         }
     }
 
@@ -67,6 +71,12 @@ public final class SampleWriter {
     }
 
     public Result write(List<PodSample> pods, List<ObjectSample> objects) throws SQLException {
+        return write(pods, objects, List.of());
+    }
+
+    /** Pod, object and edge rows of a batch, all or none (one transaction). */
+    public Result write(List<PodSample> pods, List<ObjectSample> objects, List<EdgeSample> edge)
+            throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             ensurePartitions(c);
             c.setAutoCommit(false);
@@ -81,8 +91,14 @@ public final class SampleWriter {
                     objectInserted = write(c, "object_usage_sample", OBJECT_COLUMNS, OBJECT_STAGING,
                             out -> objectRows(objects, out), objects.size());
                 }
+                int edgeInserted = 0;
+                if (!edge.isEmpty()) {
+                    edgeInserted = write(c, "edge_usage_sample", EDGE_COLUMNS, EDGE_STAGING,
+                            out -> edgeRows(edge, out), edge.size());
+                }
                 c.commit();
-                return new Result(pods.size(), podInserted, objects.size(), objectInserted);
+                return new Result(pods.size(), podInserted, objects.size(), objectInserted, edge.size(),
+                        edgeInserted);
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
                 throw e;
@@ -196,6 +212,14 @@ public final class SampleWriter {
         for (ObjectSample r : rows) {
             out.row(9).uuid(r.objectUid()).text(r.kind()).timestamp(r.windowStart()).timestamp(r.windowEnd())
                     .text(r.namespace()).text(r.name()).int8(r.quantity()).int8(r.usedBytes()).text(r.storageClass());
+        }
+    }
+
+    /** Edge samples in binary COPY format, in the order of {@link #EDGE_COLUMNS}. */
+    static void edgeRows(List<EdgeSample> rows, BinaryCopy out) throws SQLException {
+        for (EdgeSample r : rows) {
+            out.row(7).timestamp(r.windowStart()).timestamp(r.windowEnd()).text(r.node()).uuid(r.gatewayPodUid())
+                    .text(r.namespace()).int8(r.bytesIn()).int8(r.bytesOut());
         }
     }
 

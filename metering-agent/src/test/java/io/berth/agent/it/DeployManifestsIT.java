@@ -54,6 +54,7 @@ class DeployManifestsIT {
         ItCluster.agentKubeconfig();
         for (String allowed : new String[]{"list pods --all-namespaces", "watch pods --all-namespaces",
                 "get nodes", "list persistentvolumeclaims --all-namespaces", "watch services --all-namespaces",
+                "list namespaces", "watch namespaces",
                 "create leases -n berth-metering", "patch leases/berth-metering-collector -n berth-metering",
                 "update leases/berth-metering-collector -n berth-metering"}) {
             assertThat(canI(allowed)).as(allowed).isEqualTo("yes");
@@ -61,7 +62,7 @@ class DeployManifestsIT {
         for (String denied : new String[]{"create pods -n default", "delete pods -n default", "list secrets -A",
                 "get secrets -n berth-metering", "list nodes", "patch nodes", "patch leases/other -n berth-metering",
                 "delete leases/berth-metering-collector -n berth-metering", "create leases -n kube-system",
-                "create pods/exec -n default"}) {
+                "create pods/exec -n default", "patch namespaces", "delete namespaces"}) {
             assertThat(canI(denied)).as(denied).isEqualTo("no");
         }
     }

@@ -15,6 +15,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.berth.agent.edge.Bytes;
+import io.berth.agent.edge.GatewayCounters;
 import io.berth.agent.net.TrafficCounters;
 import io.berth.agent.pods.PodResources;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -52,6 +54,30 @@ class SpoolTest {
         assertThat(reopened.newestPendingSnapshot()).get().extracting(Snapshot::windowEnd).isEqualTo(4_000L);
         assertThat(reopened.take("0000000002000-pods.json")).get().isEqualTo(pods(2_000, 3));
         assertThat(reopened.oldestAgeSeconds()).isEqualTo(98.0);
+    }
+
+    @Test
+    void edgeRowsAndGatewayCountersTravelInThePodsSegmentAndOldSegmentsReadWithoutThem() throws IOException {
+        Snapshot snapshot = new Snapshot(4_000, 1, Map.of(), Map.of("gw", new GatewayCounters("berth-system", "gw",
+                1_700_000_000_123L, Map.of("ws-aaaaaaaaaa-web-80@kubernetes", Map.of("code=200", new Bytes(5, 6))))),
+                1);
+        Segment segment = new Segment(1, Segment.PODS, 4_000, List.of(), List.of(), List.of(new EdgeSample(2_000,
+                4_000, "node", "00000000-0000-0000-0000-000000000001", "ws-aaaaaaaaaa", 5, 6)), snapshot);
+        Spool spool = new Spool(dir, 1 << 20, 4, CLOCK, new SimpleMeterRegistry());
+        spool.commit(segment);
+        Spool reopened = new Spool(dir, 1 << 20, 4, CLOCK, new SimpleMeterRegistry());
+        assertThat(reopened.take("0000000004000-pods.json")).contains(segment);
+        assertThat(segment.rows()).isEqualTo(1);
+
+        // A segment an agent wrote before edge metering existed: no edge rows, no gateway counters, edgeSince 0.
+        Files.writeString(dir.resolve("0000000006000-pods.json"), "{\"version\":1,\"kind\":\"pods\","
+                + "\"windowEnd\":6000,\"pods\":[],\"objects\":[],\"snapshot\":{\"windowEnd\":6000,"
+                + "\"meteringSince\":1,\"pods\":{}}}");
+        Segment old = Spool.read(dir.resolve("0000000006000-pods.json"));
+        assertThat(old.edge()).isNull();
+        assertThat(old.rows()).isZero();
+        assertThat(old.snapshot().edge()).isNull();
+        assertThat(old.snapshot().edgeSince()).isZero();
     }
 
     @Test
