@@ -40,21 +40,31 @@ final class RouteViews {
      */
     static List<RouteView> of(String namespace, String appsDomain, List<HTTPRoute> httpRoutes,
             List<GRPCRoute> grpcRoutes, List<Ingress> ingresses, Map<String, Claim> claims) {
+        return of(namespace, appsDomain, Set.of(), httpRoutes, grpcRoutes, ingresses, claims);
+    }
+
+    /**
+     * As above, for a workspace with these verified custom domains (its namespace's annotation
+     * {@code berth.io/verified-domains}): a route's host that is one of them is the workspace's as much as a name
+     * under its suffix, and gets its URL.
+     */
+    static List<RouteView> of(String namespace, String appsDomain, Set<String> verified, List<HTTPRoute> httpRoutes,
+            List<GRPCRoute> grpcRoutes, List<Ingress> ingresses, Map<String, Claim> claims) {
         List<RouteView> views = new ArrayList<>();
         for (HTTPRoute r : sorted(httpRoutes)) {
             List<String> hosts = r.getSpec() == null ? List.of() : nonNull(r.getSpec().getHostnames());
-            views.add(view("HTTPRoute", r, namespace, appsDomain, hosts, r.getStatus() == null
+            views.add(view("HTTPRoute", r, namespace, appsDomain, verified, hosts, r.getStatus() == null
                     ? null
                     : r.getStatus().getParents(), claims));
         }
         for (GRPCRoute r : sorted(grpcRoutes)) {
             List<String> hosts = r.getSpec() == null ? List.of() : nonNull(r.getSpec().getHostnames());
-            views.add(view("GRPCRoute", r, namespace, appsDomain, hosts, r.getStatus() == null
+            views.add(view("GRPCRoute", r, namespace, appsDomain, verified, hosts, r.getStatus() == null
                     ? null
                     : r.getStatus().getParents(), claims));
         }
         for (Ingress i : sorted(ingresses)) {
-            views.add(ingressView(i, namespace, appsDomain, claims));
+            views.add(ingressView(i, namespace, appsDomain, verified, claims));
         }
         return views;
     }
@@ -95,14 +105,14 @@ final class RouteViews {
     }
 
     private static RouteView view(String kind, HasMetadata route, String namespace, String appsDomain,
-            List<String> hosts, List<RouteParentStatus> parents, Map<String, Claim> claims) {
-        List<String> urls = urls(hosts, namespace, appsDomain);
+            Set<String> verified, List<String> hosts, List<RouteParentStatus> parents, Map<String, Claim> claims) {
+        List<String> urls = urls(hosts, namespace, appsDomain, verified);
         String conflict = conflict(hosts, namespace, claims);
         if (conflict != null) {
             return new RouteView(kind, route.getMetadata().getName(), hosts, urls, RouteView.CONFLICTING_HOST,
                     conflict);
         }
-        String outside = outside(hosts, namespace, appsDomain);
+        String outside = outside(hosts, namespace, appsDomain, verified);
         if (outside != null) {
             return new RouteView(kind, route.getMetadata().getName(), hosts, urls, RouteView.NOT_VERIFIED,
                     outside);
@@ -123,9 +133,10 @@ final class RouteViews {
      * An Ingress has no acceptance condition: Traefik serves every Ingress of its class, and the ingress guard
      * admitted only hosts under the workspace's suffix.
      */
-    private static RouteView ingressView(Ingress i, String namespace, String appsDomain, Map<String, Claim> claims) {
+    private static RouteView ingressView(Ingress i, String namespace, String appsDomain, Set<String> verified,
+            Map<String, Claim> claims) {
         List<String> hosts = ingressHosts(i);
-        List<String> urls = urls(hosts, namespace, appsDomain);
+        List<String> urls = urls(hosts, namespace, appsDomain, verified);
         String name = i.getMetadata().getName();
         if (i.getSpec() == null || !GatewayPolicies.servedByTheGateway(i)) {
             return new RouteView("Ingress", name, hosts, urls, RouteView.PENDING,
@@ -135,7 +146,7 @@ final class RouteViews {
         if (conflict != null) {
             return new RouteView("Ingress", name, hosts, urls, RouteView.CONFLICTING_HOST, conflict);
         }
-        String outside = outside(hosts, namespace, appsDomain);
+        String outside = outside(hosts, namespace, appsDomain, verified);
         if (outside != null) {
             return new RouteView("Ingress", name, hosts, urls, RouteView.NOT_VERIFIED, outside);
         }
@@ -175,20 +186,24 @@ final class RouteViews {
         return null;
     }
 
-    private static String outside(List<String> hosts, String namespace, String appsDomain) {
+    private static String outside(List<String> hosts, String namespace, String appsDomain, Set<String> verified) {
         for (String host : hosts) {
-            if (!owned(host, namespace, appsDomain)) {
+            if (!owned(host, namespace, appsDomain) && !verified.contains(host.toLowerCase(Locale.ROOT))) {
                 return "The host " + host + " is not under this workspace's suffix ." + namespace + "."
-                        + appsDomain;
+                        + appsDomain + " and is not a domain verified for this workspace";
             }
         }
         return null;
     }
 
     static List<String> urls(List<String> hosts, String namespace, String appsDomain) {
+        return urls(hosts, namespace, appsDomain, Set.of());
+    }
+
+    static List<String> urls(List<String> hosts, String namespace, String appsDomain, Set<String> verified) {
         Set<String> urls = new LinkedHashSet<>();
         for (String host : hosts) {
-            if (owned(host, namespace, appsDomain)) {
+            if (owned(host, namespace, appsDomain) || verified.contains(host.toLowerCase(Locale.ROOT))) {
                 urls.add("https://" + host.toLowerCase(Locale.ROOT) + "/");
             }
         }

@@ -47,9 +47,26 @@ class RouteViewsTest {
                     "ok.ws-abc.apps.example", host)));
             assertThat(v.status()).as(host).isEqualTo(RouteView.NOT_VERIFIED);
             assertThat(v.statusReason()).isEqualTo("The host " + host + " is not under this workspace's suffix "
-                    + ".ws-abc.apps.example");
+                    + ".ws-abc.apps.example and is not a domain verified for this workspace");
             assertThat(v.urls()).containsExactly("https://ok.ws-abc.apps.example/");
         }
+    }
+
+    @Test
+    void aVerifiedCustomDomainIsTheWorkspacesAndGetsItsUrl() {
+        HTTPRoute r = route(NS, "r", "2026-01-01T00:00:00Z", "True", "Accepted", "ok.ws-abc.apps.example",
+                "shop.example.com");
+        List<RouteView> views = RouteViews.of(NS, "apps.example", java.util.Set.of("shop.example.com"), List.of(r),
+                List.of(), List.of(), RouteViews.claims(List.of(r), List.of(), List.of()));
+        assertThat(views).singleElement().satisfies(v -> {
+            assertThat(v.status()).isEqualTo(RouteView.ACCEPTED);
+            assertThat(v.urls()).containsExactly("https://ok.ws-abc.apps.example/", "https://shop.example.com/");
+        });
+        // Verified for the workspace means exactly that name: a subdomain of it is not.
+        HTTPRoute sub = route(NS, "sub", "2026-01-01T00:00:00Z", "True", "Accepted", "www.shop.example.com");
+        assertThat(RouteViews.of(NS, "apps.example", java.util.Set.of("shop.example.com"), List.of(sub), List.of(),
+                List.of(), RouteViews.claims(List.of(sub), List.of(), List.of()))).singleElement()
+                .satisfies(v -> assertThat(v.status()).isEqualTo(RouteView.NOT_VERIFIED));
     }
 
     @Test

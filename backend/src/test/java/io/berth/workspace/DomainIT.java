@@ -144,6 +144,13 @@ class DomainIT {
         awaitTrue(() -> "200".equals(curl("--resolve", domain + ":443:" + node, "--cacert",
                 dir.resolve("tls.crt").toString(), "https://" + domain + "/healthz")),
                 "https://" + domain + "/healthz answers 200 with the tenant's certificate");
+        // The workspace's routes list it as its own: accepted, with its URL.
+        awaitTrue(() -> {
+            var routes = tenant.api().get("/api/v1/workspaces/" + wsId + "/routes").then().statusCode(200).extract()
+                    .jsonPath();
+            return "accepted".equals(routes.getString("find { it.name == 'shop' }.status")) && routes
+                    .getList("find { it.name == 'shop' }.urls").contains("https://" + domain + "/");
+        }, "GET /routes shows the route accepted with https://" + domain + "/");
         var listeners = Kube.admin().genericKubernetesResources("gateway.networking.k8s.io/v1", "Gateway")
                 .inNamespace(ns).withName("berth-apps").get().getAdditionalProperties();
         assertThat(listeners.toString()).contains("domain-0-http").contains("domain-0-https");
