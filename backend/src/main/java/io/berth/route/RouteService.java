@@ -46,7 +46,8 @@ public class RouteService {
 
     /** The custom domains verified for the workspace, as the route and Ingress guards read them. */
     static Set<String> verifiedDomains(Namespace namespace) {
-        String listed = namespace == null || namespace.getMetadata().getAnnotations() == null ? null
+        String listed = namespace == null || namespace.getMetadata().getAnnotations() == null
+                ? null
                 : namespace.getMetadata().getAnnotations().get(WorkspaceManifests.VERIFIED_DOMAINS);
         if (listed == null || listed.isBlank()) {
             return Set.of();
