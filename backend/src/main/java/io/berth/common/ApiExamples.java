@@ -20,7 +20,8 @@ public final class ApiExamples {
 
     public static final String WORKSPACE = "{\"id\":\"" + WORKSPACE_ID + "\",\"displayName\":\"Shop backend\","
             + "\"namespace\":\"ws-k3j9x2ab1q\",\"plan\":\"free\",\"personal\":false,\"status\":\"ready\","
-            + "\"suspended\":false,\"role\":\"owner\",\"createdAt\":\"2026-11-02T12:00:00Z\"}";
+            + "\"suspended\":false,\"role\":\"owner\",\"createdAt\":\"2026-11-02T12:00:00Z\","
+            + "\"appsHostSuffix\":\"ws-k3j9x2ab1q.apps.berth.localhost\"}";
     public static final String WORKSPACE_NEW = "{\"displayName\":\"Shop backend\"}";
     public static final String WORKSPACES = "[" + WORKSPACE + "]";
 

@@ -37,9 +37,11 @@ public class InvitationService {
     private final AccountQueries accounts;
     private final RateLimiter limiter;
     private final Clock clock;
+    private final AppsConfig apps;
 
     InvitationService(WorkspaceAccess access, WorkspaceConfig config, WorkspaceStates states, AccountQueries accounts,
-            RateLimiter limiter, Clock clock) {
+            RateLimiter limiter, Clock clock, AppsConfig apps) {
+        this.apps = apps;
         this.access = access;
         this.config = config;
         this.states = states;
@@ -121,7 +123,7 @@ public class InvitationService {
         }
         WorkspaceMember existing = WorkspaceMember.findById(new WorkspaceMember.Key(ws.id, caller.id));
         if (existing != null) {
-            return WorkspaceView.of(ws, existing.role);
+            return WorkspaceView.of(ws, existing.role, apps);
         }
         WorkspaceMember m = new WorkspaceMember();
         m.workspaceId = ws.id;
@@ -130,7 +132,7 @@ public class InvitationService {
         m.updatedAt = now();
         m.persist();
         states.membersChanged(ws);
-        return WorkspaceView.of(ws, m.role);
+        return WorkspaceView.of(ws, m.role, apps);
     }
 
     @Transactional

@@ -1,6 +1,8 @@
 package io.berth.workspace;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,14 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.AllowedRoutes;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.AllowedRoutesBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
@@ -41,6 +51,11 @@ public final class WorkspaceManifests {
     public static final String ALLOW_SAME_NAMESPACE = "berth-allow-same-namespace";
     public static final String ALLOW_DNS = "berth-allow-dns";
     public static final String MEMBER_BINDING_PREFIX = "berth-member-";
+    /** The workspace's own Gateway, to which its routes attach. */
+    public static final String APPS_GATEWAY = "berth-apps";
+    /** The apps Gateway's wildcard certificate. */
+    public static final String APPS_TLS = "berth-apps-tls";
+    public static final String GATEWAY_CLASS = "berth";
     /** The extended resources (GPUs, hugepages) the plan offers, comma-separated; the pod guard allows no other. */
     public static final String EXTENDED_RESOURCES = "berth.io/extended-resources";
 
@@ -77,8 +92,11 @@ public final class WorkspaceManifests {
      * node ports, load balancers and extended resources are zero); objects stay bounded by the plan either way, since
      * each kind a workspace can create may be up to 1.5 MB in etcd, which all tenants share. Every kind a workspace role
      * may create has an entry ({@link #COUNTED_KINDS} and the core kinds). The platform's own objects in the namespace
-     * come on top of the plan's counts: its NetworkPolicies, the members' RoleBindings (two per member while a role
-     * changes: the new binding is made before the old one goes) and the default ServiceAccount.
+     * come on top of the plan's counts: its NetworkPolicies (the defaults, and one per Service at most that lets the
+     * gateway reach it), the members' RoleBindings (two per member while a role changes: the new binding is made
+     * before the old one goes), the default ServiceAccount, the apps Gateway and its certificate's Secret.
+     * HTTPRoutes and GRPCRoutes are bounded by the plan's Ingress count, each kind on its own: they are three ways
+     * of saying the same thing (a host to a Service), and a tenant uses one of them.
      */
     public static ResourceQuota quota(Workspace ws, PlanView plan, int members) {
         boolean off = ws.isSuspended();
@@ -98,7 +116,7 @@ public final class WorkspaceManifests {
         new TreeMap<>(plan.extendedResources()).forEach((name, max) -> hard.put("requests." + name,
                 off ? count(0) : name.startsWith("hugepages-") ? bytes(max) : count(max)));
         hard.put("services", count(plan.maxServices()));
-        hard.put("secrets", count(plan.maxSecrets()));
+        hard.put("secrets", count(plan.maxSecrets() + 1));
         hard.put("configmaps", count(plan.maxConfigmaps()));
         hard.put("replicationcontrollers", count(plan.maxReplicationControllers()));
         hard.put("resourcequotas", count(1));
@@ -113,14 +131,19 @@ public final class WorkspaceManifests {
             "count/serviceaccounts", "count/roles.rbac.authorization.k8s.io",
             "count/rolebindings.rbac.authorization.k8s.io", "count/ingresses.networking.k8s.io",
             "count/networkpolicies.networking.k8s.io", "count/horizontalpodautoscalers.autoscaling",
-            "count/poddisruptionbudgets.policy");
+            "count/poddisruptionbudgets.policy", "count/httproutes.gateway.networking.k8s.io",
+            "count/grpcroutes.gateway.networking.k8s.io", "count/gateways.gateway.networking.k8s.io");
 
     private static Map<String, Integer> objectCounts(Workspace ws, PlanView plan, int members) {
         int[] max = {plan.maxDeployments(), plan.maxReplicaSets(), plan.maxStatefulSets(),
                 plan.maxControllerRevisions(), plan.maxJobs(), plan.maxCronJobs(), plan.maxServiceAccounts() + 1,
                 plan.maxRoles(), plan.maxRoleBindings() + 2 * members, plan.maxIngresses(),
-                plan.maxNetworkPolicies() + networkPolicies(ws).size(), plan.maxHorizontalPodAutoscalers(),
-                plan.maxPodDisruptionBudgets()};
+                plan.maxNetworkPolicies() + networkPolicies(ws).size() + plan.maxServices(),
+                plan.maxHorizontalPodAutoscalers(), plan.maxPodDisruptionBudgets(),
+                // Routes are the Gateway API's Ingresses: the plan's count bounds each kind.
+                plan.maxIngresses(), plan.maxIngresses(),
+                // The platform's apps Gateway; tenants make none.
+                1};
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (int i = 0; i < max.length; i++) {
             counts.put(COUNTED_KINDS.get(i), max[i]);
@@ -185,6 +208,49 @@ public final class WorkspaceManifests {
         objects.add(limits(ws, plan));
         objects.addAll(networkPolicies(ws));
         return objects;
+    }
+
+    /**
+     * The workspace's Gateway: HTTP and HTTPS (terminated with the workspace's wildcard certificate) for the names
+     * under its suffix, routes from its own namespace only, so no other tenant's route attaches to it.
+     */
+    public static Gateway appsGateway(Workspace ws, String appsDomain) {
+        String hostname = AppsCertificates.wildcard(ws.namespace, appsDomain);
+        AllowedRoutes sameNamespace = new AllowedRoutesBuilder().withNewNamespaces().withFrom("Same").endNamespaces()
+                .build();
+        Listener http = new ListenerBuilder().withName("http").withPort(8000).withProtocol("HTTP")
+                .withHostname(hostname).withAllowedRoutes(sameNamespace).build();
+        Listener https = new ListenerBuilder().withName("https").withPort(8443).withProtocol("HTTPS")
+                .withHostname(hostname).withNewTls().withMode("Terminate").addNewCertificateRef().withGroup("")
+                .withKind("Secret").withName(APPS_TLS).endCertificateRef().endTls()
+                .withAllowedRoutes(sameNamespace).build();
+        return new GatewayBuilder().withMetadata(managedMeta(ws, APPS_GATEWAY)).withNewSpec()
+                .withGatewayClassName(GATEWAY_CLASS).withListeners(http, https).endSpec().build();
+    }
+
+    /** The apps Gateway's certificate and key, as a TLS Secret. */
+    public static Secret appsCertificate(Workspace ws, AppsCertificates.Issued issued) {
+        Base64.Encoder b64 = Base64.getEncoder();
+        return new SecretBuilder().withMetadata(managedMeta(ws, APPS_TLS)).withType("kubernetes.io/tls")
+                .addToData("tls.crt", b64.encodeToString(issued.certificatePem().getBytes(StandardCharsets.US_ASCII)))
+                .addToData("tls.key", b64.encodeToString(issued.privateKeyPem().getBytes(StandardCharsets.US_ASCII)))
+                .build();
+    }
+
+    /** What an apps certificate Secret holds, or null if it holds no certificate and key. */
+    static AppsCertificates.Issued issued(Secret secret) {
+        if (secret == null || secret.getData() == null || secret.getData().get("tls.crt") == null
+                || secret.getData().get("tls.key") == null) {
+            return null;
+        }
+        try {
+            Base64.Decoder b64 = Base64.getDecoder();
+            return new AppsCertificates.Issued(
+                    new String(b64.decode(secret.getData().get("tls.crt")), StandardCharsets.US_ASCII),
+                    new String(b64.decode(secret.getData().get("tls.key")), StandardCharsets.US_ASCII));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static io.fabric8.kubernetes.api.model.ObjectMeta managedMeta(Workspace ws, String name) {

@@ -27,6 +27,7 @@ import io.berth.plan.PlanService;
 import io.berth.plan.PlanView;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -49,6 +50,8 @@ public class WorkspaceReconciler implements Reconciler {
     private final Workloads workloads;
     private final PlanService plans;
     private final CredentialService credentials;
+    private final AppsCertificates certificates;
+    private final AppsConfig apps;
     private final ExecutorService appliers = Executors.newFixedThreadPool(8, task -> {
         Thread t = new Thread(task, "berth-apply");
         t.setDaemon(true);
@@ -56,7 +59,10 @@ public class WorkspaceReconciler implements Reconciler {
     });
 
     WorkspaceReconciler(KubernetesClient client, ServerSideApply applier, ClusterConfig config, EntityManager em,
-            WorkspaceStates states, Workloads workloads, PlanService plans, CredentialService credentials) {
+            WorkspaceStates states, Workloads workloads, PlanService plans, CredentialService credentials,
+            AppsCertificates certificates, AppsConfig apps) {
+        this.certificates = certificates;
+        this.apps = apps;
         this.client = client;
         this.applier = applier;
         this.config = config;
@@ -149,6 +155,7 @@ public class WorkspaceReconciler implements Reconciler {
         for (WorkspaceManifests.Member member : s.members()) {
             objects.add(WorkspaceManifests.memberBinding(ws, member, config.identityNamespace()));
         }
+        objects.addAll(appsGateway(ws));
         List<CompletableFuture<Void>> applies = objects.stream()
                 .map(o -> CompletableFuture.runAsync(() -> applier.apply(o), appliers)).toList();
         Set<String> wanted = s.members().stream()
@@ -167,6 +174,23 @@ public class WorkspaceReconciler implements Reconciler {
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
+    }
+
+    /**
+     * The apps Gateway and its certificate, once an apps CA is configured. The certificate in the Secret stays while
+     * it does (same CA, same host, over {@value AppsCertificates#RENEW_DAYS} days left), so a reconcile rewrites it
+     * with itself.
+     */
+    private List<HasMetadata> appsGateway(Workspace ws) {
+        var ca = certificates.ca();
+        if (ca.isEmpty()) {
+            return List.of();
+        }
+        Secret existing = client.secrets().inNamespace(ws.namespace).withName(WorkspaceManifests.APPS_TLS).get();
+        AppsCertificates.Issued issued = certificates.certificateFor(ca.get(), ws.namespace,
+                WorkspaceManifests.issued(existing));
+        return List.of(WorkspaceManifests.appsCertificate(ws, issued),
+                WorkspaceManifests.appsGateway(ws, apps.domain()));
     }
 
     private List<RoleBinding> memberBindings(String namespace) {

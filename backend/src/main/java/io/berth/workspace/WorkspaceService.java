@@ -32,9 +32,11 @@ public class WorkspaceService {
     private final AccountService accounts;
     private final PlanService plans;
     private final RateLimiter limiter;
+    private final AppsConfig apps;
 
     WorkspaceService(EntityManager em, WorkspaceAccess access, WorkspaceStates states, AccountService accounts,
-            PlanService plans, RateLimiter limiter) {
+            PlanService plans, RateLimiter limiter, AppsConfig apps) {
+        this.apps = apps;
         this.em = em;
         this.access = access;
         this.states = states;
@@ -60,7 +62,7 @@ public class WorkspaceService {
             throw new ProblemException(Problem.of(403, "Workspace limit reached",
                     "The " + plan.name() + " plan allows " + plan.maxWorkspaces() + " workspaces; you own " + owned));
         }
-        return WorkspaceView.of(insert(locked.id, locked.planId, name, false), WorkspaceRole.owner);
+        return WorkspaceView.of(insert(locked.id, locked.planId, name, false), WorkspaceRole.owner, apps);
     }
 
     private Workspace insert(UUID ownerId, String planId, String displayName, boolean personal) {
@@ -90,13 +92,13 @@ public class WorkspaceService {
                 + "and m.accountId = ?1 and w.status not in (?2, ?3) order by w.createdAt", Object[].class)
                 .setParameter(1, caller.id).setParameter(2, Workspace.Status.deleting)
                 .setParameter(3, Workspace.Status.deleted).getResultList().stream()
-                .map(row -> WorkspaceView.of((Workspace) row[0], (WorkspaceRole) row[1])).toList();
+                .map(row -> WorkspaceView.of((Workspace) row[0], (WorkspaceRole) row[1], apps)).toList();
     }
 
     @Transactional
     public WorkspaceView get(Account caller, UUID id) {
         WorkspaceAccess.Granted g = access.require(id, caller.id, WorkspaceRole.viewer);
-        return WorkspaceView.of(g.workspace(), g.role());
+        return WorkspaceView.of(g.workspace(), g.role(), apps);
     }
 
     @Transactional
@@ -104,7 +106,7 @@ public class WorkspaceService {
         String name = WorkspaceNames.displayName(displayName, "displayName");
         WorkspaceAccess.Granted g = access.requireForUpdate(id, caller.id, WorkspaceRole.admin);
         states.rename(g.workspace(), name);
-        return WorkspaceView.of(g.workspace(), g.role());
+        return WorkspaceView.of(g.workspace(), g.role(), apps);
     }
 
     /** Deletion revokes every member's access at once and removes the namespace with all it holds. */

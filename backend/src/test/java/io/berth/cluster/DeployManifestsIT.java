@@ -28,6 +28,7 @@ class DeployManifestsIT {
                 "validatingadmissionpolicy.admissionregistration.k8s.io/berth-managed-objects-guard serverside-applied (server dry run)",
                 "mutatingadmissionpolicy.admissionregistration.k8s.io/berth-service-cluster-ip-marker serverside-applied (server dry run)",
                 "validatingadmissionpolicy.admissionregistration.k8s.io/berth-token-guard serverside-applied (server dry run)",
+                "validatingadmissionpolicy.admissionregistration.k8s.io/berth-route-guard serverside-applied (server dry run)",
                 "flowschema.flowcontrol.apiserver.k8s.io/berth-backend serverside-applied (server dry run)",
                 "prioritylevelconfiguration.flowcontrol.apiserver.k8s.io/berth-tenants serverside-applied (server dry run)");
     }
@@ -95,11 +96,16 @@ class DeployManifestsIT {
         assertThat(canI("bind", "clusterroles.rbac.authorization.k8s.io/berth:workspace-admin", null)).isTrue();
         assertThat(canI("create", "serviceaccounts/token", "berth-users")).isTrue();
         assertThat(canI("delete", "secrets", "berth-users")).isTrue();
+        assertThat(canI("create", "secrets/berth-apps-tls", "ws-any")).isTrue();
+        assertThat(canI("patch", "gateways.gateway.networking.k8s.io/berth-apps", "ws-any")).isTrue();
     }
 
     @Test
     void theBackendCannotReadTenantSecretsImpersonateOrEscalate() {
         assertThat(canI("get", "secrets", "ws-any")).isFalse();
+        // Only the apps certificate it makes, by name.
+        assertThat(canI("get", "secrets/db-password", "ws-any")).isFalse();
+        assertThat(canI("create", "gateways.gateway.networking.k8s.io/other", "ws-any")).isFalse();
         assertThat(canI("create", "pods/exec", "ws-any")).isFalse();
         assertThat(canI("impersonate", "users", null)).isFalse();
         assertThat(canI("bind", "clusterroles.rbac.authorization.k8s.io/cluster-admin", null)).isFalse();

@@ -70,7 +70,8 @@ class KubeconfigPropertiesIT {
         for (int i = 0; i < names.size(); i++) {
             mine.add(new WorkspaceView(UUID.randomUUID(), names.get(i), String.format("ws-prop%06d", i), "free",
                     i == personal, Workspace.Status.ready, null, false,
-                    WorkspaceRole.values()[i % WorkspaceRole.values().length], OffsetDateTime.now()));
+                    WorkspaceRole.values()[i % WorkspaceRole.values().length], OffsetDateTime.now(),
+                    String.format("ws-prop%06d", i) + ".apps.berth.localhost"));
         }
         String yaml = KubeconfigService.render(CLUSTER, username, mine, TOKEN);
         // No raw line break other than LF, and no character that does not print, anywhere in the file.

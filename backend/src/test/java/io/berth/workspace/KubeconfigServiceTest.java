@@ -19,7 +19,7 @@ class KubeconfigServiceTest {
 
     private static WorkspaceView workspace(String namespace, String name, boolean personal, WorkspaceRole role) {
         return new WorkspaceView(UUID.randomUUID(), name, namespace, "free", personal, Workspace.Status.ready, null,
-                false, role, OffsetDateTime.parse("2026-11-01T09:00:00Z"));
+                false, role, OffsetDateTime.parse("2026-11-01T09:00:00Z"), namespace + ".apps.berth.localhost");
     }
 
     @Test

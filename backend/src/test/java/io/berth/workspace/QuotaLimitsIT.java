@@ -41,6 +41,8 @@ class QuotaLimitsIT {
     String ns;
     Kubectl kubectl;
     String plan;
+    int maxServices;
+    int maxSecrets;
 
     /** A plan allowing one object of each counted kind and one GPU. */
     @BeforeAll
@@ -62,6 +64,8 @@ class QuotaLimitsIT {
             p.put(count, 1);
         }
         p.put("extendedResources", Map.of("nvidia.com/gpu", 1));
+        maxServices = ((Number) p.get("maxServices")).intValue();
+        maxSecrets = ((Number) p.get("maxSecrets")).intValue();
         admin().body(p).put("/api/v1/admin/plans/" + plan).then().statusCode(200);
         admin().body(Map.of("planId", plan)).put("/api/v1/admin/accounts/" + tenant.accountId() + "/plan").then()
                 .statusCode(204);
@@ -105,8 +109,16 @@ class QuotaLimitsIT {
         Map<String, Quantity> hard = hard();
         assertThat(hard.get("count/deployments.apps").toString()).isEqualTo("1");
         assertThat(hard.get("count/poddisruptionbudgets.policy").toString()).isEqualTo("1");
-        assertThat(hard.get("count/networkpolicies.networking.k8s.io").toString()).as("and the platform's three")
-                .isEqualTo("4");
+        assertThat(hard.get("count/networkpolicies.networking.k8s.io").toString())
+                .as("and the platform's three, and one per Service for the gateway")
+                .isEqualTo(Integer.toString(1 + 3 + maxServices));
+        assertThat(hard.get("count/httproutes.gateway.networking.k8s.io").toString()).as("the Ingress count")
+                .isEqualTo("1");
+        assertThat(hard.get("count/grpcroutes.gateway.networking.k8s.io").toString()).isEqualTo("1");
+        assertThat(hard.get("count/gateways.gateway.networking.k8s.io").toString()).as("the apps Gateway")
+                .isEqualTo("1");
+        assertThat(hard.get("secrets").toString()).as("and the apps certificate")
+                .isEqualTo(Integer.toString(maxSecrets + 1));
         assertThat(hard.get("count/serviceaccounts").toString()).as("and the default one").isEqualTo("2");
         assertThat(hard.get("count/rolebindings.rbac.authorization.k8s.io").toString())
                 .as("and two for the one member").isEqualTo("3");
@@ -118,7 +130,7 @@ class QuotaLimitsIT {
     @Test
     void atEachCountTheNextObjectOfThatKindIsRefusedAndNotMade() {
         Map<String, IntFunction<String>> kinds = new LinkedHashMap<>();
-        // Ingress hosts must lie under the workspace's own suffix (berth-ingress-guard).
+        // Ingress and route hosts must lie under the workspace's own suffix (berth-ingress-guard, berth-route-guard).
         String appsDomain = Kube.admin().configMaps().inNamespace("berth-system").withName("berth-apps").get()
                 .getData().get("appsDomain");
         // ReplicaSets first: a Deployment's controller makes one of its own.
@@ -172,6 +184,20 @@ class QuotaLimitsIT {
                         {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "in%d"},
                          "spec": {"rules": [{"host": "in%1$d.%s.%s", "http": {"paths": [{"path": "/", "pathType": "Prefix",
                           "backend": {"service": {"name": "web", "port": {"number": 80}}}}]}}]}}
+                        """
+                        .formatted(i, ns, appsDomain));
+        kinds.put("count/httproutes.gateway.networking.k8s.io",
+                i -> """
+                        {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute", "metadata": {"name": "hr%d"},
+                         "spec": {"parentRefs": [{"name": "berth-apps"}], "hostnames": ["hr%1$d.%s.%s"],
+                          "rules": [{"backendRefs": [{"name": "web", "port": 80}]}]}}
+                        """
+                        .formatted(i, ns, appsDomain));
+        kinds.put("count/grpcroutes.gateway.networking.k8s.io",
+                i -> """
+                        {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "GRPCRoute", "metadata": {"name": "gr%d"},
+                         "spec": {"parentRefs": [{"name": "berth-apps"}], "hostnames": ["gr%1$d.%s.%s"],
+                          "rules": [{"backendRefs": [{"name": "grpc", "port": 9000}]}]}}
                         """
                         .formatted(i, ns, appsDomain));
         kinds.put("count/networkpolicies.networking.k8s.io", i -> """

@@ -62,8 +62,14 @@ class WorkspaceManifestsTest {
         assertThat(hard.get("count/serviceaccounts").toString()).as("and the default ServiceAccount").isEqualTo("11");
         assertThat(hard.get("count/rolebindings.rbac.authorization.k8s.io").toString())
                 .as("and two per member, for a role change").isEqualTo("16");
-        assertThat(hard.get("count/networkpolicies.networking.k8s.io").toString()).as("and the platform's three")
-                .isEqualTo("16");
+        assertThat(hard.get("count/networkpolicies.networking.k8s.io").toString())
+                .as("and the platform's three, and one per Service for the gateway").isEqualTo("26");
+        assertThat(hard.get("count/httproutes.gateway.networking.k8s.io").toString()).as("the Ingress count")
+                .isEqualTo("5");
+        assertThat(hard.get("count/grpcroutes.gateway.networking.k8s.io").toString()).isEqualTo("5");
+        assertThat(hard.get("count/gateways.gateway.networking.k8s.io").toString()).as("the platform's one")
+                .isEqualTo("1");
+        assertThat(hard.get("secrets").toString()).as("and the apps certificate").isEqualTo("51");
     }
 
     @Test
@@ -90,7 +96,7 @@ class WorkspaceManifestsTest {
             assertThat(hard.get(zero).toString()).as(zero).isEqualTo("0");
         }
         assertThat(hard.get("resourcequotas").toString()).as("the quota itself still fits").isEqualTo("1");
-        assertThat(hard.get("secrets").toString()).as("objects stay bounded by the plan").isEqualTo("50");
+        assertThat(hard.get("secrets").toString()).as("objects stay bounded by the plan").isEqualTo("51");
         assertThat(hard.get("count/deployments.apps").toString()).isEqualTo("10");
         assertThat(WorkspaceManifests.namespace(ws, plan, "v1.36").getMetadata().getAnnotations())
                 .containsEntry("berth.io/suspended", "true");
