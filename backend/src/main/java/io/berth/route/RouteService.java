@@ -6,12 +6,12 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.berth.access.Account;
 import io.berth.common.Problem;
 import io.berth.common.ProblemException;
+import io.berth.workspace.AppsConfig;
 import io.berth.workspace.WorkspaceService;
 import io.berth.workspace.WorkspaceView;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
@@ -31,12 +31,11 @@ public class RouteService {
     private final KubernetesClient client;
     private final String appsDomain;
 
-    RouteService(WorkspaceService workspaces, RouteCaches caches, KubernetesClient client,
-            @ConfigProperty(name = "berth.apps.domain", defaultValue = "apps.berth.localhost") String appsDomain) {
+    RouteService(WorkspaceService workspaces, RouteCaches caches, KubernetesClient client, AppsConfig apps) {
         this.workspaces = workspaces;
         this.caches = caches;
         this.client = client;
-        this.appsDomain = appsDomain;
+        this.appsDomain = apps.domain();
     }
 
     /** The routes of a workspace the caller is a member of (any role); 404 for anyone else. */
