@@ -9,12 +9,12 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.berth.access.Account;
 import io.berth.common.Problem;
 import io.berth.common.ProblemException;
+import io.berth.workspace.AppsConfig;
 import io.berth.workspace.WorkspaceManifests;
 import io.berth.workspace.WorkspaceService;
 import io.berth.workspace.WorkspaceView;
@@ -36,12 +36,11 @@ public class RouteService {
     private final KubernetesClient client;
     private final String appsDomain;
 
-    RouteService(WorkspaceService workspaces, RouteCaches caches, KubernetesClient client,
-            @ConfigProperty(name = "berth.apps.domain", defaultValue = "apps.berth.localhost") String appsDomain) {
+    RouteService(WorkspaceService workspaces, RouteCaches caches, KubernetesClient client, AppsConfig apps) {
         this.workspaces = workspaces;
         this.caches = caches;
         this.client = client;
-        this.appsDomain = appsDomain;
+        this.appsDomain = apps.domain();
     }
 
     /** The custom domains verified for the workspace, as the route and Ingress guards read them. */

@@ -66,12 +66,7 @@ class RouteResourceIT {
                           "rules": [{"backendRefs": [{"name": "shop", "port": 80}]}]}}
                 """.formatted(ns, domain);
         Kubectl.Result r = kubectl.apply(route);
-        if (!r.ok() && r.output().contains("forbidden") && r.output().contains("httproutes")) {
-            // Tenants' HTTPRoute rights come with the route guard (branch issue-15-guard); until merged, as admin.
-            admin.load(new ByteArrayInputStream(route.getBytes(StandardCharsets.UTF_8))).create();
-        } else {
-            assertThat(r.ok()).as(r.output()).isTrue();
-        }
+        assertThat(r.ok()).as(r.output()).isTrue();
         String ingress = """
                 {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "blog", "namespace": "%1$s"},
                  "spec": {"rules": [{"host": "blog.%1$s.%2$s", "http": {"paths": [{"path": "/", "pathType": "Prefix",
@@ -107,7 +102,7 @@ class RouteResourceIT {
         assertThat(stray.get("urls")).isEqualTo(List.of());
         assertThat(stray.get("status")).isEqualTo("not verified");
         assertThat(stray.get("statusReason")).isEqualTo("The host stray.example.com is not under this workspace's "
-                + "suffix ." + ns + "." + domain);
+                + "suffix ." + ns + "." + domain + " and is not a domain verified for this workspace");
 
         Map<String, Object> blog = routes.getMap("[2]");
         assertThat(blog.get("urls")).isEqualTo(List.of("https://blog." + ns + "." + domain + "/"));
