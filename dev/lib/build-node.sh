@@ -97,7 +97,7 @@ if [[ ! -x "$traefik_dir/traefik" ]]; then
     # The patch's own test runs before the build; a patch that no longer applies stops the build.
     git apply -p1 "$BERTH_TRAEFIK_PATCH" ||
       fail "dev/patches/traefik-$BERTH_TRAEFIK_VERSION.patch does not apply to Traefik $BERTH_TRAEFIK_VERSION"
-    go test ./pkg/muxer/http/ >/dev/null || fail "Traefik's router tests fail with dev/patches/traefik-$BERTH_TRAEFIK_VERSION.patch"
+    go test ./pkg/muxer/http/ ./pkg/provider/kubernetes/k8s/ >/dev/null || fail "Traefik's router or event tests fail with $BERTH_TRAEFIK_PATCH"
     log "go build github.com/traefik/traefik/v3@$BERTH_TRAEFIK_VERSION (about 5 minutes the first time)"
     CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/traefik/traefik/v3/pkg/version.Version=$BERTH_TRAEFIK_VERSION" \
       -o "$traefik_dir/traefik.tmp" ./cmd/traefik
