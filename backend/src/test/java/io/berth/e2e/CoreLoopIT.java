@@ -127,25 +127,7 @@ class CoreLoopIT {
             String kubeconfig = api(base, token).accept("application/yaml").get("/api/v1/me/kubeconfig").then()
                     .statusCode(200).extract().asString();
             Kubectl kubectl = Kubectl.withKubeconfig(kubeconfig);
-            Kubectl.Result applied = kubectl.apply("""
-                    apiVersion: apps/v1
-                    kind: Deployment
-                    metadata: {name: web}
-                    spec:
-                      replicas: 2
-                      selector: {matchLabels: {app: web}}
-                      template:
-                        metadata: {labels: {app: web}}
-                        spec:
-                          terminationGracePeriodSeconds: 1
-                          containers: [{name: web, image: %s, ports: [{containerPort: 8080}]}]
-                    ---
-                    apiVersion: v1
-                    kind: Service
-                    metadata: {name: web}
-                    spec:
-                      selector: {app: web}
-                      ports: [{port: 80, targetPort: 8080}]
+            Kubectl.Result applied = kubectl.apply(DemoPods.webApp(2) + """
                     ---
                     # The workspace's pods may reach the internet host too (the platform guard allows it).
                     apiVersion: networking.k8s.io/v1
@@ -155,7 +137,7 @@ class CoreLoopIT {
                       podSelector: {}
                       policyTypes: [Egress]
                       egress: [{to: [{ipBlock: {cidr: %s/32}}], ports: [{port: 8080}]}]
-                    """.formatted(DemoPods.WEB_IMAGE, Nodes.outsideIp()));
+                    """.formatted(Nodes.outsideIp()));
             assertThat(applied.ok()).as(applied.output()).isTrue();
             Kubectl.Result rolled = kubectl.run(Duration.ofSeconds(120), null, "rollout", "status",
                     "deployment/web", "--timeout=100s");

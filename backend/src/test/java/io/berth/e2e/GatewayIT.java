@@ -74,28 +74,7 @@ class GatewayIT {
         otherKubectl = other.kubectl();
         domain = RealStack.get("APPS_DOMAIN");
         host = "shop." + ns + "." + domain;
-        Kubectl.Result applied = kubectl.apply("""
-                apiVersion: apps/v1
-                kind: Deployment
-                metadata: {name: web}
-                spec:
-                  replicas: 1
-                  selector: {matchLabels: {app: web}}
-                  template:
-                    metadata: {labels: {app: web}}
-                    spec:
-                      terminationGracePeriodSeconds: 1
-                      containers: [{name: web, image: %s, ports: [{containerPort: 8080}]}]
-                ---
-                apiVersion: v1
-                kind: Service
-                metadata: {name: web}
-                spec:
-                  selector: {app: web}
-                  ports: [{port: 80, targetPort: 8080}]
-                ---
-                %s
-                """.formatted(DemoPods.WEB_IMAGE, route("shop", host)));
+        Kubectl.Result applied = kubectl.apply(DemoPods.webApp(1) + "---\n" + route("shop", host));
         assertThat(applied.ok()).as(applied.output()).isTrue();
         Kubectl.Result rolled = kubectl.run(Duration.ofSeconds(120), null, "rollout", "status", "deployment/web",
                 "--timeout=100s");

@@ -17,6 +17,30 @@ public final class DemoPods {
 
     public static final String WEB_IMAGE = "berth/web:0.1.0";
     public static final String CLIENT_IMAGE = "berth/client:0.1.0";
+
+    /** The demo web app as tenants deploy it: a Deployment {@code web} (pods labelled app=web) and its Service :80. */
+    public static String webApp(int replicas) {
+        return """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web}
+                spec:
+                  replicas: %d
+                  selector: {matchLabels: {app: web}}
+                  template:
+                    metadata: {labels: {app: web}}
+                    spec:
+                      terminationGracePeriodSeconds: 1
+                      containers: [{name: web, image: %s, ports: [{containerPort: 8080}]}]
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: web}
+                spec:
+                  selector: {app: web}
+                  ports: [{port: 80, targetPort: 8080}]
+                """.formatted(replicas, WEB_IMAGE);
+    }
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Kubectl kubectl;
