@@ -83,8 +83,4 @@ public class RouteService {
                     "The cluster did not answer with the workspace's routes; try again shortly"));
         }
     }
-
-    public String appsDomain() {
-        return appsDomain;
-    }
 }

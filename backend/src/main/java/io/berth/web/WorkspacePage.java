@@ -246,7 +246,7 @@ public class WorkspacePage {
     }
 
     private Routes routes(WorkspaceView ws) {
-        String suffix = ws.namespace() + "." + routes.appsDomain();
+        String suffix = ws.appsHostSuffix();
         try {
             return new Routes(routes.of(ws), true, suffix);
         } catch (ProblemException e) {
