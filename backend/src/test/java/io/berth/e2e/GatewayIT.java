@@ -136,19 +136,27 @@ class GatewayIT {
     void aDownloadThroughTheGatewayIsExternalEgressOnceAndInternalBetweenGatewayAndPod() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(RealStack.withAgent(), "needs the agent's DaemonSet");
         awaitStatus("https://" + host + "/healthz", 200, Duration.ofSeconds(60));
+        String webUid = kubectl.run("get", "pods", "-l", "app=web", "-o", "jsonpath={.items[0].metadata.uid}")
+                .stdout();
+        String node = kubectl.run("get", "pods", "-l", "app=web", "-o", "jsonpath={.items[0].spec.nodeName}")
+                .stdout();
+        String qos = kubectl.run("get", "pods", "-l", "app=web", "-o", "jsonpath={.items[0].status.qosClass}")
+                .stdout();
+        // A pod serves as soon as its container listens, which can be before the agent attached its filters.
+        Instant attachDeadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (!Nodes.meterAttached(node, qos, webUid)) {
+            assertThat(Instant.now()).as("the agent attached the web pod's filters").isBefore(attachDeadline);
+            sleep();
+        }
         Instant start = Instant.now();
         Curl download = curl("https://" + host + "/bytes/" + DOWNLOAD, RealStack.get("APPS_CA_FILE"));
         assertThat(download.status()).as(download.stderr()).isEqualTo(200);
         assertThat(download.bytes()).isEqualTo(DOWNLOAD);
         Instant done = Instant.now();
-        String webUid = kubectl.run("get", "pods", "-l", "app=web", "-o", "jsonpath={.items[0].metadata.uid}")
-                .stdout();
-        String node = kubectl.run("get", "pods", "-l", "app=web", "-o", "jsonpath={.items[0].spec.nodeName}")
-                .stdout();
         // Every node's agent writes a row for itself each window: once one ends after the download, it is in.
         Instant deadline = Instant.now().plus(Duration.ofSeconds(180));
-        while (Instant.now().isBefore(deadline) && !(lastWindowEnd("pod_usage_sample", node).isAfter(done)
-                && allGatewayNodesPast(done))) {
+        while (!(lastWindowEnd("pod_usage_sample", node).isAfter(done) && allGatewayNodesPast(done))) {
+            assertThat(Instant.now()).as("every node's window past the download sent").isBefore(deadline);
             sleep();
         }
         long edgeOut = scalar("SELECT coalesce(sum(bytes_out), 0) FROM edge_usage_sample WHERE namespace = ?", ns);

@@ -60,6 +60,37 @@ public final class Nodes {
         return Long.parseLong(read(podCgroup(nodeName, "cpuacct", qosClass, podUid).resolve("cpuacct.usage")));
     }
 
+    /**
+     * Whether the metering agent's filters (handle 0xbe7) sit on the pod's eth0, as the kernel shows them: traffic
+     * a pod sends before they are attached is not counted (docs/metering.md, "First packets of a pod"), so a test
+     * that meters a known payload waits for this before sending it.
+     */
+    public static boolean meterAttached(String nodeName, String qosClass, String podUid) {
+        Path cgroup = podCgroup(nodeName, "cpuacct", qosClass, podUid);
+        try (var files = Files.walk(cgroup)) {
+            List<Path> procs = files.filter(f -> f.getFileName().toString().equals("cgroup.procs")).toList();
+            for (Path f : procs) {
+                for (String pid : Files.readAllLines(f)) {
+                    if (pid.isBlank()) {
+                        continue;
+                    }
+                    Process p = new ProcessBuilder("nsenter", "--net=/proc/" + pid.strip() + "/ns/net", "--", "tc",
+                            "filter", "show", "dev", "eth0", "egress").redirectErrorStream(true).start();
+                    String out = new String(p.getInputStream().readAllBytes());
+                    if (p.waitFor() == 0) {
+                        return out.contains("handle 0xbe7");
+                    }
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            return false; // the pod's cgroup is not there (yet, or any more)
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static String outsideIp() {
         return RealStack.get("OUTSIDE_IP");
     }
