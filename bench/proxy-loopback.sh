@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The proxy's own cost per request, without Kubernetes: on loopback, the demo server alone against the demo server
+# behind Berth's Traefik build (standard proxy, then its fasthttp-based one) and, when installed, Debian's HAProxy
+# (apt-get install haproxy) as the leanest proxy at hand. Each proxied run is paired with a run straight to the
+# server just before it, because this machine is noisy; the ratio is what counts. Needs wrk and the stack's build
+# (dev/stack build).
+#
+#   bench/proxy-loopback.sh [seconds per run, default 6] [rounds, default 2]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=../dev/lib/common.sh
+source "$root/dev/lib/common.sh"
+seconds="${1:-6}" rounds="${2:-2}"
+command -v wrk >/dev/null || { echo "proxy-loopback: wrk is missing; apt-get install wrk" >&2; exit 1; }
+[ -x "$BERTH_TRAEFIK_BIN" ] || { echo "proxy-loopback: no Traefik at $BERTH_TRAEFIK_BIN; run dev/stack build" >&2; exit 1; }
+demo="$(ls -t "$BERTH_CACHE"/images/*/bin/berth-demo 2>/dev/null | head -1)"
+[ -x "$demo" ] || { echo "proxy-loopback: no berth-demo under $BERTH_CACHE/images; run dev/stack build" >&2; exit 1; }
+
+work="$(mktemp -d)"
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$work"' EXIT
+server=127.0.0.1:18080
+cat >"$work/routes.yml" <<EOF
+http:
+  routers:
+    a: {rule: "Host(\`a.test\`)", entryPoints: [web], service: demo}
+  services:
+    demo: {loadBalancer: {servers: [{url: "http://$server"}]}}
+EOF
+cat >"$work/haproxy.cfg" <<EOF
+global
+  nbthread 2
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 30s
+  timeout server 30s
+frontend web
+  bind 127.0.0.1:18003
+  use_backend demo if { req.hdr(host) -i a.test }
+backend demo
+  http-reuse always
+  server s1 $server
+EOF
+
+"$demo" serve -listen "$server" >"$work/demo.log" 2>&1 & pids+=($!)
+traefik() { # traefik PORT [flags]: as deployed (GOGC=400, Prometheus metrics on), one file-provider route
+  GOGC=400 "$BERTH_TRAEFIK_BIN" --entrypoints.web.address=127.0.0.1:"$1" --entrypoints.metrics.address=127.0.0.1:$(($1 + 100)) \
+    --metrics.prometheus=true --metrics.prometheus.entrypoint=metrics --metrics.prometheus.addentrypointslabels=true \
+    --metrics.prometheus.addserviceslabels=true --providers.file.filename="$work/routes.yml" --log.level=ERROR \
+    "${@:2}" >"$work/traefik-$1.log" 2>&1 & pids+=($!)
+}
+traefik 18001
+traefik 18002 --experimental.fastProxy=true
+proxies=("traefik:18001" "traefik-fastproxy:18002")
+if command -v haproxy >/dev/null; then
+  haproxy -f "$work/haproxy.cfg" -db >"$work/haproxy.log" 2>&1 & pids+=($!)
+  proxies+=("haproxy:18003")
+fi
+sleep 3
+
+rps() { wrk -t1 -c16 -d"${seconds}s" "$@" | awk '/Requests\/sec/ {print $2}'; }
+echo "# $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), wrk -t1 -c16 -d${seconds}s"
+printf '%-18s %-14s %12s %12s %7s\n' proxy path direct proxied ratio
+for path in /healthz /bytes/65536; do
+  for p in "${proxies[@]}"; do
+    for _ in $(seq "$rounds"); do
+      d="$(rps "http://$server$path")"
+      g="$(rps -H 'Host: a.test' "http://127.0.0.1:${p#*:}$path")"
+      printf '%-18s %-14s %12s %12s %7.2f\n' "${p%%:*}" "$path" "$d" "$g" "$(awk -v g="$g" -v d="$d" 'BEGIN {print g / d}')"
+    done
+  done
+done
