@@ -89,6 +89,11 @@ public final class Tenant {
         throw new AssertionError("workspace " + id + " not ready: " + ws.prettify());
     }
 
+    /** The namespace of this tenant's personal workspace, once the workspace is ready. */
+    public String personalNamespace() {
+        return awaitReady(personalWorkspaceId()).getString("namespace");
+    }
+
     public String namespace(String workspaceId) {
         return workspace(workspaceId).getString("namespace");
     }

@@ -144,7 +144,7 @@ public class AppsCertificates {
     }
 
     static String wildcard(String namespace, String domain) {
-        return "*." + namespace + "." + domain;
+        return "*." + AppsConfig.hostSuffix(namespace, domain);
     }
 
     static Ca loadCa(String certificatePem, String keyPem) {

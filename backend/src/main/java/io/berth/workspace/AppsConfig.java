@@ -26,6 +26,10 @@ public interface AppsConfig {
 
     /** The names one workspace owns end with this: {@code <namespace>.<domain>}. */
     default String hostSuffix(String namespace) {
-        return namespace + "." + domain();
+        return hostSuffix(namespace, domain());
+    }
+
+    static String hostSuffix(String namespace, String domain) {
+        return namespace + "." + domain;
     }
 }

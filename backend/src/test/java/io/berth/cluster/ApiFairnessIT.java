@@ -50,7 +50,7 @@ class ApiFairnessIT {
     @BeforeAll
     void aTenant() throws Exception {
         tenant = Tenant.signUp("apf");
-        ns = tenant.awaitReady(tenant.personalWorkspaceId()).getString("namespace");
+        ns = tenant.personalNamespace();
         http = HttpClient.newBuilder().sslContext(trusting(Path.of(RealStack.get("KUBE_CA_FILE")))).build();
     }
 

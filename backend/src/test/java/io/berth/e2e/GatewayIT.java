@@ -69,7 +69,7 @@ class GatewayIT {
         Tenant other = Tenant.signUp("gw-other");
         workspaceId = tenant.personalWorkspaceId();
         ns = tenant.awaitReady(workspaceId).getString("namespace");
-        otherNs = other.awaitReady(other.personalWorkspaceId()).getString("namespace");
+        otherNs = other.personalNamespace();
         kubectl = tenant.kubectl();
         otherKubectl = other.kubectl();
         domain = RealStack.get("APPS_DOMAIN");

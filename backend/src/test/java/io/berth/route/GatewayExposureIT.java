@@ -45,7 +45,7 @@ class GatewayExposureIT {
     void aTenantWithTwoServices() {
         admin = Kube.admin();
         Tenant tenant = Tenant.signUp("routes");
-        ns = tenant.awaitReady(tenant.personalWorkspaceId()).getString("namespace");
+        ns = tenant.personalNamespace();
         kubectl = tenant.kubectl();
         Kubectl.Result r = kubectl.apply(service("svc-a", "a", "80", "http") + "\n---\n"
                 + service("svc-b", "b", "80", "8080"));

@@ -34,8 +34,8 @@ class IngressGuardIT {
     void twoTenants() {
         Tenant tenant = Tenant.signUp("ingress");
         Tenant other = Tenant.signUp("ingress-other");
-        ns = tenant.awaitReady(tenant.personalWorkspaceId()).getString("namespace");
-        otherNs = other.awaitReady(other.personalWorkspaceId()).getString("namespace");
+        ns = tenant.personalNamespace();
+        otherNs = other.personalNamespace();
         kubectl = tenant.kubectl();
         otherKubectl = other.kubectl();
         domain = Kube.admin().configMaps().inNamespace("berth-system").withName("berth-apps").get().getData()

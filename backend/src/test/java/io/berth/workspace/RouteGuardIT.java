@@ -38,7 +38,7 @@ class RouteGuardIT {
         Tenant other = Tenant.signUp("routes-other");
         wsId = tenant.personalWorkspaceId();
         ns = tenant.awaitReady(wsId).getString("namespace");
-        otherNs = other.awaitReady(other.personalWorkspaceId()).getString("namespace");
+        otherNs = other.personalNamespace();
         kubectl = tenant.kubectl();
         otherKubectl = other.kubectl();
         domain = Kube.admin().configMaps().inNamespace("berth-system").withName("berth-apps").get().getData()

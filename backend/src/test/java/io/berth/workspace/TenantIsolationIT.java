@@ -32,8 +32,8 @@ class TenantIsolationIT {
     void twoTenantsWithReadyWorkspaces() {
         alice = Tenant.signUp("alice");
         bob = Tenant.signUp("bob");
-        aliceNs = alice.awaitReady(alice.personalWorkspaceId()).getString("namespace");
-        bobNs = bob.awaitReady(bob.personalWorkspaceId()).getString("namespace");
+        aliceNs = alice.personalNamespace();
+        bobNs = bob.personalNamespace();
         aliceUser = "system:serviceaccount:berth-users:u-" + alice.accountId() + "-e1";
         kubectl = alice.kubectl();
     }

@@ -42,7 +42,7 @@ class TenantRbacIT {
     @BeforeAll
     void aWorkspaceWithADeveloper() {
         owner = Tenant.signUp("rbac");
-        ns = owner.awaitReady(owner.personalWorkspaceId()).getString("namespace");
+        ns = owner.personalNamespace();
         kubectl = owner.kubectl();
         assertThat(kubectl.run("create", "serviceaccount", "dev").ok()).isTrue();
         Kubectl.Result bind = kubectl.run("create", "rolebinding", "dev", "--clusterrole=berth:workspace-developer",

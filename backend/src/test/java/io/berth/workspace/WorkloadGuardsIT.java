@@ -43,7 +43,7 @@ class WorkloadGuardsIT {
     @BeforeAll
     void aTenantWithARunningPod() {
         tenant = Tenant.signUp("guards");
-        ns = tenant.awaitReady(tenant.personalWorkspaceId()).getString("namespace");
+        ns = tenant.personalNamespace();
         kubectl = tenant.kubectl();
         pods = new DemoPods(kubectl, ns);
         web = pods.run("web", DemoPods.WEB_IMAGE, null, null);

@@ -47,7 +47,7 @@ class WorkloadsOnNodeIT {
     void aWorkspaceWithAWebPod() {
         carol = Tenant.signUp("node-carol");
         dave = Tenant.signUp("node-dave");
-        ns = carol.awaitReady(carol.personalWorkspaceId()).getString("namespace");
+        ns = carol.personalNamespace();
         kubectl = carol.kubectl();
         pods = new DemoPods(kubectl, ns);
         web = pods.run("web", DemoPods.WEB_IMAGE, null, null);

@@ -51,8 +51,8 @@ class WorkspaceNetworkIT {
     void workspacesWithPods() {
         alice = Tenant.signUp("net-alice");
         bob = Tenant.signUp("net-bob");
-        nsA = alice.awaitReady(alice.personalWorkspaceId()).getString("namespace");
-        nsB = bob.awaitReady(bob.personalWorkspaceId()).getString("namespace");
+        nsA = alice.personalNamespace();
+        nsB = bob.personalNamespace();
         kubectlA = alice.kubectl();
         Kubectl kubectlB = bob.kubectl();
         podsA = new DemoPods(kubectlA, nsA);
