@@ -7,6 +7,11 @@ export BERTH_TEST_STATE="$BERTH_STATE" BERTH_TEST_PORT_OFFSET=5000 BERTH_TEST_KE
 
 # bench_stack_up [VAR=value ...]: the settings are passed to the stack's backend.
 bench_stack_up() {
+  # A fresh stack each run, but never under a running one: its processes would lose their files.
+  if "$root/dev/stack" status 2>/dev/null | grep -q ' running (pid '; then
+    echo "bench: a stack is running at $BERTH_STATE; stop it first: BERTH_STATE=$BERTH_STATE BERTH_PORT_OFFSET=$BERTH_PORT_OFFSET dev/stack down" >&2
+    exit 1
+  fi
   rm -rf "$BERTH_STATE"
   cd "$root"
   ./mvnw -q -B install -DskipTests -pl bench -am
