@@ -16,10 +16,18 @@ command -v wrk >/dev/null || { echo "proxy-loopback: wrk is missing; apt-get ins
 demo="$(ls -t "$BERTH_CACHE"/images/*/bin/berth-demo 2>/dev/null | head -1)"
 [ -x "$demo" ] || { echo "proxy-loopback: no berth-demo under $BERTH_CACHE/images; run dev/stack build" >&2; exit 1; }
 
+# Ports below the kernel's ephemeral range, moved by the bench offset like the bench stacks' (bench/lib.sh), and
+# checked free first: a stack's backend or another bench may hold some.
+off="${BERTH_PORT_OFFSET:-5000}"
+p_server=$((7180 + off)) p_traefik=$((7181 + off)) p_fast=$((7182 + off)) p_haproxy=$((7183 + off))
+for p in "$p_server" "$p_traefik" "$p_fast" "$p_haproxy" $((p_traefik + 100)) $((p_fast + 100)); do
+  require_free_port "$p" "bench/proxy-loopback.sh"
+done
+
 work="$(mktemp -d)"
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$work"' EXIT
-server=127.0.0.1:18080
+server=127.0.0.1:$p_server
 cat >"$work/routes.yml" <<EOF
 http:
   routers:
@@ -36,7 +44,7 @@ defaults
   timeout client 30s
   timeout server 30s
 frontend web
-  bind 127.0.0.1:18003
+  bind 127.0.0.1:$p_haproxy
   use_backend demo if { req.hdr(host) -i a.test }
 backend demo
   http-reuse always
@@ -50,12 +58,12 @@ traefik() { # traefik PORT [flags]: as deployed (GOGC=400, Prometheus metrics on
     --metrics.prometheus.addserviceslabels=true --providers.file.filename="$work/routes.yml" --log.level=ERROR \
     "${@:2}" >"$work/traefik-$1.log" 2>&1 & pids+=($!)
 }
-traefik 18001
-traefik 18002 --experimental.fastProxy=true
-proxies=("traefik:18001" "traefik-fastproxy:18002")
+traefik "$p_traefik"
+traefik "$p_fast" --experimental.fastProxy=true
+proxies=("traefik:$p_traefik" "traefik-fastproxy:$p_fast")
 if command -v haproxy >/dev/null; then
   haproxy -f "$work/haproxy.cfg" -db >"$work/haproxy.log" 2>&1 & pids+=($!)
-  proxies+=("haproxy:18003")
+  proxies+=("haproxy:$p_haproxy")
 fi
 sleep 3
 

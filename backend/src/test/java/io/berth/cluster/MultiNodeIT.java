@@ -57,6 +57,8 @@ class MultiNodeIT {
             DemoPods.Pod client = pods.run("client", DemoPods.CLIENT_IMAGE, Nodes.name(2), null);
             assertThat(server.node()).isEqualTo(Nodes.name(1));
             assertThat(client.node()).isEqualTo(Nodes.name(2));
+            DemoPods.awaitMetered(server, Duration.ofSeconds(60));
+            DemoPods.awaitMetered(client, Duration.ofSeconds(60));
             long bytes = 8L << 20;
             JsonNode download = pods.exec(client, "fetch", "-expect", Long.toString(bytes), "http://" + server.ip()
                     + ":8080/bytes/" + bytes);

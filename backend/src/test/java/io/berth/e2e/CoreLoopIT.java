@@ -149,6 +149,10 @@ class CoreLoopIT {
                     "jsonpath={.items[*].metadata.name}").stdout().split(" ")) {
                 webPods.add(pods.await(name, Duration.ofSeconds(30)));
             }
+            for (DemoPods.Pod p : webPods) {
+                DemoPods.awaitMetered(p, Duration.ofSeconds(60));
+            }
+            DemoPods.awaitMetered(client, Duration.ofSeconds(60));
 
             // Known payloads: from the Service (internal) and from the outside host (external); then some CPU.
             JsonNode internalFetch = pods.exec(client, "fetch", "-expect", Long.toString(INTERNAL_BYTES),

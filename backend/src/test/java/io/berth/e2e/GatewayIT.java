@@ -136,18 +136,12 @@ class GatewayIT {
     void aDownloadThroughTheGatewayIsExternalEgressOnceAndInternalBetweenGatewayAndPod() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(RealStack.withAgent(), "needs the agent's DaemonSet");
         awaitStatus("https://" + host + "/healthz", 200, Duration.ofSeconds(60));
-        String webUid = kubectl.run("get", "pods", "-l", "app=web", "-o", "jsonpath={.items[0].metadata.uid}")
-                .stdout();
-        String node = kubectl.run("get", "pods", "-l", "app=web", "-o", "jsonpath={.items[0].spec.nodeName}")
-                .stdout();
-        String qos = kubectl.run("get", "pods", "-l", "app=web", "-o", "jsonpath={.items[0].status.qosClass}")
-                .stdout();
+        DemoPods.Pod web = new DemoPods(kubectl, ns).await(kubectl.run("get", "pods", "-l", "app=web", "-o",
+                "jsonpath={.items[0].metadata.name}").stdout(), Duration.ofSeconds(30));
+        String webUid = web.uid();
+        String node = web.node();
         // A pod serves as soon as its container listens, which can be before the agent attached its filters.
-        Instant attachDeadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (!Nodes.meterAttached(node, qos, webUid)) {
-            assertThat(Instant.now()).as("the agent attached the web pod's filters").isBefore(attachDeadline);
-            sleep();
-        }
+        DemoPods.awaitMetered(web, Duration.ofSeconds(60));
         Instant start = Instant.now();
         Curl download = curl("https://" + host + "/bytes/" + DOWNLOAD, RealStack.get("APPS_CA_FILE"));
         assertThat(download.status()).as(download.stderr()).isEqualTo(200);

@@ -113,6 +113,26 @@ public final class DemoPods {
                 + last);
     }
 
+    /**
+     * Waits until the metering agent's filters are on the pod's eth0 ({@link Nodes#meterAttached}): what a pod sends
+     * before that is not counted, so a test that meters a known payload sends it after this.
+     */
+    public static void awaitMetered(Pod pod, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!Nodes.meterAttached(pod.node(), pod.qos(), pod.uid())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the metering agent did not attach to pod " + pod.namespace() + "/"
+                        + pod.name() + " within " + timeout);
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     /** Runs the demo program in the pod's first container and returns the last JSON line it printed. */
     public JsonNode exec(Pod pod, String... demoArgs) {
         return execIn(pod, null, demoArgs);
