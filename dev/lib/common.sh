@@ -126,7 +126,7 @@ secret() {
   mkdir -p "$SECRETS"
   chmod 700 "$SECRETS"
   if [[ ! -s "$file" ]]; then
-    (umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$file")
+    (umask 077 && head -c 48 /dev/urandom | base64 -w0 | tr -dc 'A-Za-z0-9' | head -c 32 >"$file")
   fi
   cat "$file"
 }
