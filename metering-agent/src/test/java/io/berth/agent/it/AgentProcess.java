@@ -204,8 +204,14 @@ final class AgentProcess implements AutoCloseable {
     }
 
     void awaitLog(String regex) {
+        awaitLogAfter(0, regex);
+    }
+
+    /** Waits for a line matching {@code regex} in the log after its first {@code mark} characters (a fullLog length). */
+    void awaitLogAfter(int mark, String regex) {
         java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(regex);
-        await(Duration.ofSeconds(30), () -> pattern.matcher(fullLog()).find(), "log line /" + regex + "/");
+        await(Duration.ofSeconds(30), () -> pattern.matcher(fullLog()).region(mark, fullLog().length()).find(),
+                "log line /" + regex + "/");
     }
 
     static void await(Duration timeout, BooleanSupplier condition, String what) {

@@ -71,10 +71,16 @@ class FakePodMeteringIT {
     void aPodWhoseNamespaceVanishesIsSkippedAndLoggedNeverFatal() {
         TestPod e = node.pod("e", "10.244.7.6", cgroups);
         agent.awaitLog("traffic meter attached: pod [^ ]+ uid=" + e.uid);
-        // The pod's sandbox goes away under the agent: processes, network namespace, then the cgroup.
+        // The pod's sandbox goes away under the agent: processes, network namespace, then the cgroup. Each step is
+        // awaited in the log after it: an attach that found no process yet (before the pod's first process ran)
+        // logs the same "skipped" line, and a cgroup removed before the agent's first read of it is never missed.
+        int beforeKill = agent.fullLog().length();
+        double closed = agent.metric("berth_agent_windows_closed_total");
         e.killAll();
         node.network.removeNetns(e.netns);
-        agent.awaitLog("uid=" + e.uid + " skipped by the traffic meter");
+        agent.awaitLogAfter(beforeKill, "uid=" + e.uid + " skipped by the traffic meter");
+        AgentProcess.await(Duration.ofSeconds(20), () -> agent.metric("berth_agent_windows_closed_total") > closed,
+                "a window closed, so the agent has read the pod's cgroup");
         cgroups.remove(e.uid, e.qos);
         agent.awaitLog("uid=" + e.uid + " skipped this read: its cgroup vanished");
 
@@ -88,9 +94,9 @@ class FakePodMeteringIT {
             node.network.removeNetns(p.netns);
             cgroups.remove(p.uid, p.qos);
         }
-        double closed = agent.metric("berth_agent_windows_closed_total");
-        AgentProcess.await(Duration.ofSeconds(20), () -> agent.metric("berth_agent_windows_closed_total") >= closed
-                + 2, "windows keep closing");
+        double closedAfterChurn = agent.metric("berth_agent_windows_closed_total");
+        AgentProcess.await(Duration.ofSeconds(20),
+                () -> agent.metric("berth_agent_windows_closed_total") >= closedAfterChurn + 2, "windows keep closing");
         assertThat(agent.alive()).isTrue();
         assertThat(agent.status("/q/health/live")).isEqualTo(200);
         assertThat(agent.fullLog()).doesNotContain("sampling failed");
